@@ -41,7 +41,8 @@ const webviews = readdirSync('webview')
 
 const configs = [
   node('cli/main.ts', 'dist/cli.js'),
-  node('language-server/main.ts', 'dist/server.js'),
+  ...(existsSync('language-server/main.ts') ? [node('language-server/main.ts', 'dist/server.js')] : []),
+  ...(existsSync('examples/demo.ts') ? [node('examples/demo.ts', 'dist/demo.js')] : []),
   ...(existsSync('extension/main.ts') ? [node('extension/main.ts', 'dist/extension.js')] : []),
   ...benches,
   ...webviews,

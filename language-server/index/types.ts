@@ -39,6 +39,10 @@ export interface RouteDef {
   normalized: string;
   /** The handler's qualified name when it is a named symbol in the workspace. */
   handler: string | null;
+  /** Where the handler function is defined, when the extractor could tell (it may be another file);
+   * the index turns this into a symbol with `enclosingSymbol`, so naming styles never have to agree. */
+  handlerFile: string | null;
+  handlerLine: number | null;
   /** 0-based line of the registration (or of the handler when it is defined inline). */
   line: number;
 }

@@ -1,0 +1,33 @@
+import type { CodeLens, Connection, Disposable } from 'vscode-languageserver';
+import type { EngineView } from '../engine-view';
+import { lensTitle } from './format';
+
+/** The client command a lens runs: it opens the function's detail (VS Code: a panel). */
+export const SHOW_FUNCTION_COMMAND = 'prodlens.showFunction';
+
+export function register(connection: Connection, engine: () => EngineView | undefined): Disposable {
+  return connection.onCodeLens((params): CodeLens[] => {
+    const e = engine();
+    if (!e) return [];
+    const file = e.relativePath(params.textDocument.uri);
+    if (!file) return [];
+    const stats = e.functionStats(file);
+    if (stats.size === 0) return [];
+    const { lensFormat, minSamples } = e.settings();
+    const lenses: CodeLens[] = [];
+    for (const symbol of e.symbolsIn(file)) {
+      const s = stats.get(symbol.qualifiedName);
+      if (!s) continue;
+      const line = symbol.startLine;
+      lenses.push({
+        range: { start: { line, character: 0 }, end: { line, character: 0 } },
+        command: {
+          title: lensTitle(s, { format: lensFormat, minSamples }),
+          command: SHOW_FUNCTION_COMMAND,
+          arguments: [{ uri: params.textDocument.uri, symbol: symbol.qualifiedName }],
+        },
+      });
+    }
+    return lenses;
+  });
+}

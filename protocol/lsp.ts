@@ -1,0 +1,92 @@
+/**
+ * Custom LSP requests and notifications between the Prodlens language server and its clients (the
+ * VS Code extension, other editors through `prodlens lsp --stdio`). Call sites use these constants,
+ * never method strings. Every method is listed in ARCHITECTURE.md "Protocol" (a test checks).
+ */
+import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
+import type { FunctionStats, MappedBy, UnmappedTelemetry } from './model';
+
+export type ConnectionState = 'no-collector' | 'connecting' | 'connected' | 'behind' | 'unreachable' | 'unauthorized' | 'idle';
+
+export interface StatusParams {
+  state: ConnectionState;
+  /** One sentence for the status bar tooltip, e.g. "collector http://127.0.0.1:4318 unreachable: ECONNREFUSED". */
+  detail: string;
+  /** Batches the collector holds that the server has not pulled yet. */
+  behindBatches: number;
+  /** Spans in the store's window. */
+  spansStored: number;
+  /** ISO time of the last batch ingested, or null. */
+  lastIngestAt: string | null;
+}
+
+/** Server → client: the pull loop's state changed (status bar). */
+export const status = new NotificationType<StatusParams>('prodlens/status');
+
+export interface FunctionDetailParams {
+  uri: string;
+  symbol: string;
+}
+
+export interface Exemplar {
+  traceId: string;
+  spanId: string;
+  durationMs: number;
+  error: boolean;
+  message: string | null;
+  time: string;
+  version: string;
+}
+
+export interface AttributeContrast {
+  key: string;
+  value: string;
+  /** Share of the slow-or-failing calls that have the value, 0..1. */
+  selectionShare: number;
+  /** Share of the other calls that have it, 0..1. */
+  baselineShare: number;
+  score: number;
+}
+
+export interface FunctionDetail {
+  stats: FunctionStats;
+  /** Mapping explanation, e.g. "matched by code.function.name". */
+  mappingExplanation: string;
+  versions: Array<{ version: string; requests: number }>;
+  /** Latency distribution: bucket upper bounds in ms and counts, coarse enough to draw inline. */
+  histogram: Array<{ upperMs: number; count: number }>;
+  slowest: Exemplar[];
+  failing: Exemplar[];
+  contrasts: AttributeContrast[];
+}
+
+/** Client → server: everything the hover shows for one function, for a panel. */
+export const functionDetail = new RequestType<FunctionDetailParams, FunctionDetail | null, void>('prodlens/functionDetail');
+
+/** Client → server: telemetry that found no function, with counts and reasons. */
+export const unmapped = new RequestType0<UnmappedTelemetry[], void>('prodlens/unmapped');
+
+export interface TraceParams {
+  traceId: string;
+}
+
+export interface TraceSpan {
+  spanId: string;
+  parentSpanId: string | null;
+  name: string;
+  service: string;
+  startNs: string;
+  durationMs: number;
+  error: boolean;
+  statusMessage: string;
+  attributes: Record<string, string | number | boolean>;
+  exception: { type: string; message: string; stacktrace: string } | null;
+  /** The function this span maps to, when it does. */
+  code: { file: string; symbol: string; line: number; mappedBy: MappedBy } | null;
+}
+
+/** Client → server: the spans of one trace that are still in the store. */
+export const trace = new RequestType<TraceParams, TraceSpan[], void>('prodlens/trace');
+
+/** Client → server: pull now and refresh lenses (the refresh command). */
+export const refresh = new RequestType0<void, void>('prodlens/refresh');
