@@ -3,8 +3,21 @@
  * OTLP batches, flattened, and validated (the collector already checked structure).
  */
 
+/**
+ * Attribute values as decoded: OTLP ints stay numbers while exact (else decimal strings), arrays and
+ * key-value lists arrive as compact JSON strings, bytes as base64. Keys come from telemetry and are
+ * all own properties (even `__proto__`): test presence with `Object.hasOwn`, never `in` or
+ * `.hasOwnProperty` (a span may carry an attribute named `hasOwnProperty`).
+ */
 export type AttrValue = string | number | boolean;
 export type Attributes = Record<string, AttrValue>;
+
+/** A span event other than `exception` (those become `exceptions`), for trace views. */
+export interface SpanEvent {
+  name: string;
+  timeNs: bigint;
+  attributes: Attributes;
+}
 
 export interface ExceptionInfo {
   type: string;
@@ -36,6 +49,8 @@ export interface SpanRecord {
   resource: Attributes;
   attributes: Attributes;
   exceptions: ExceptionInfo[];
+  /** Non-exception events, capped; absent when the span had none. */
+  events?: SpanEvent[];
 }
 
 /** An OTLP log record that carries an exception for a span (semconv ≥ 1.40 exception signal). */

@@ -1,0 +1,242 @@
+/**
+ * Decoding the OTLP protobuf payloads the collector spooled into `SpanRecord`s and `LogException`s.
+ * One bad span is skipped and counted with its reason; a payload protobufjs cannot read at all
+ * becomes an `OtlpDecodeError` naming its batch, so the caller can report it and move past it.
+ */
+import type { BatchKind } from '@protocol/collector';
+import type { ExceptionInfo, LogException, SpanEvent, SpanRecord } from './span';
+import type { Frame } from './frames';
+import { logsRequestType, traceRequestType, type Int64, type PbEvent, type PbKeyValue, type PbLogRecord, type PbSpan } from './otlp-root';
+import { attrString, flattenAttributes, idToHex, uint64ToBigInt, type FlattenCounters } from './any-value';
+import { resourceIdentity, type ResourceIdentity } from './resource';
+import { capString, DEFAULT_INGEST_LIMITS, type IngestLimits } from './limits';
+
+export type SkipReason =
+  | 'invalid-trace-id'
+  | 'invalid-span-id'
+  | 'invalid-parent-span-id'
+  | 'invalid-kind'
+  | 'invalid-status'
+  | 'missing-start-time'
+  | 'missing-end-time'
+  | 'end-before-start'
+  | 'log-missing-time';
+
+export interface DecodeStats extends FlattenCounters {
+  spans: number;
+  logExceptions: number;
+  /** Log records without `exception.*`: not errors, just not what the language server keeps. */
+  ignoredLogs: number;
+  skipped: Partial<Record<SkipReason, number>>;
+}
+
+export function emptyDecodeStats(): DecodeStats {
+  return { spans: 0, logExceptions: 0, ignoredLogs: 0, droppedAttributes: 0, skipped: {} };
+}
+
+/** A whole payload could not be read as the OTLP message its frame announced. */
+export class OtlpDecodeError extends Error {
+  override name = 'OtlpDecodeError';
+  constructor(
+    readonly kind: BatchKind,
+    readonly seq: bigint,
+    readonly reason: string,
+  ) {
+    super(`batch ${seq} is not a valid OTLP ${kind} request (${reason}); it was skipped`);
+  }
+}
+
+function skip(stats: DecodeStats, reason: SkipReason): undefined {
+  stats.skipped[reason] = (stats.skipped[reason] ?? 0) + 1;
+  return undefined;
+}
+
+function parseOrThrow<T>(decode: () => T, kind: BatchKind, seq: bigint): T {
+  try {
+    return decode();
+  } catch (error) {
+    // protobufjs throws plain Errors and RangeErrors (and deep nesting can exhaust the stack); all
+    // of them mean the same thing here: these bytes are not this message.
+    throw new OtlpDecodeError(kind, seq, error instanceof Error ? error.message : String(error));
+  }
+}
+
+export function decodeTraceRequest(
+  payload: Uint8Array,
+  seq: bigint,
+  limits: IngestLimits = DEFAULT_INGEST_LIMITS,
+  stats: DecodeStats = emptyDecodeStats(),
+): SpanRecord[] {
+  const request = parseOrThrow(() => traceRequestType.decode(payload), 'traces', seq);
+  const out: SpanRecord[] = [];
+  for (const resourceSpans of request.resourceSpans) {
+    const identity = resourceIdentity(flattenAttributes(resourceSpans.resource?.attributes ?? [], limits, stats));
+    for (const scopeSpans of resourceSpans.scopeSpans) {
+      for (const span of scopeSpans.spans) {
+        const record = toSpanRecord(span, identity, limits, stats);
+        if (record !== undefined) out.push(record);
+      }
+    }
+  }
+  stats.spans += out.length;
+  return out;
+}
+
+function toSpanRecord(span: PbSpan, id: ResourceIdentity, limits: IngestLimits, stats: DecodeStats): SpanRecord | undefined {
+  const traceId = idToHex(span.traceId, 16);
+  if (traceId === null) return skip(stats, 'invalid-trace-id');
+  const spanId = idToHex(span.spanId, 8);
+  if (spanId === null) return skip(stats, 'invalid-span-id');
+  const hasParent = span.parentSpanId !== null && span.parentSpanId.length > 0;
+  const parentSpanId = hasParent ? idToHex(span.parentSpanId, 8) : null;
+  if (hasParent && parentSpanId === null && !isAllZero(span.parentSpanId)) return skip(stats, 'invalid-parent-span-id');
+  const kind = span.kind ?? 0;
+  if (!Number.isInteger(kind) || kind < 0 || kind > 5) return skip(stats, 'invalid-kind');
+  const statusCode = span.status?.code ?? 0;
+  if (statusCode !== 0 && statusCode !== 1 && statusCode !== 2) return skip(stats, 'invalid-status');
+  const startNs = nonZeroTime(span.startTimeUnixNano);
+  if (startNs === null) return skip(stats, 'missing-start-time');
+  const endNs = nonZeroTime(span.endTimeUnixNano);
+  if (endNs === null) return skip(stats, 'missing-end-time');
+  if (endNs < startNs) return skip(stats, 'end-before-start');
+  return {
+    traceId,
+    spanId,
+    parentSpanId,
+    name: capString(span.name ?? '', limits.maxStringLength),
+    kind,
+    startNs,
+    durationNs: Number(endNs - startNs),
+    statusCode,
+    statusMessage: capString(span.status?.message ?? '', limits.maxStringLength),
+    service: id.service,
+    environment: id.environment,
+    version: id.version,
+    commit: id.commit,
+    resource: id.resource,
+    attributes: flattenAttributes(span.attributes, limits, stats),
+    ...spanEvents(span.events, limits, stats),
+  };
+}
+
+function isAllZero(bytes: Uint8Array | null): boolean {
+  return bytes !== null && bytes.every((b) => b === 0);
+}
+
+function nonZeroTime(value: Int64 | null): bigint | null {
+  if (value === null) return null;
+  const ns = uint64ToBigInt(value);
+  return ns === 0n ? null : ns;
+}
+
+/** Exception events become `exceptions`; the rest are kept as `events` when there are any. */
+function spanEvents(
+  events: readonly PbEvent[],
+  limits: IngestLimits,
+  stats: DecodeStats,
+): Pick<SpanRecord, 'exceptions' | 'events'> {
+  const exceptions: ExceptionInfo[] = [];
+  if (events.length === 0) return { exceptions };
+  const others: SpanEvent[] = [];
+  for (const event of events) {
+    if (event.name === 'exception') {
+      if (exceptions.length >= limits.maxExceptionsPerSpan) continue;
+      const info = exceptionInfo(event.attributes, 'event', limits, stats);
+      if (info !== undefined) exceptions.push(info);
+    } else if (others.length < limits.maxEventsPerSpan) {
+      const timeNs = event.timeUnixNano === null ? 0n : uint64ToBigInt(event.timeUnixNano);
+      const name = capString(event.name ?? '', limits.maxStringLength);
+      others.push({ name, timeNs, attributes: flattenAttributes(event.attributes, limits, stats) });
+    }
+  }
+  return others.length > 0 ? { exceptions, events: others } : { exceptions };
+}
+
+/**
+ * `exception.*` attributes as an exception, or undefined when none of them is present. The pairs are
+ * flattened with the stack-trace cap so a long stack survives; type and message get the usual cap.
+ */
+function exceptionInfo(
+  pairs: readonly PbKeyValue[],
+  source: ExceptionInfo['source'],
+  limits: IngestLimits,
+  stats: DecodeStats,
+): ExceptionInfo | undefined {
+  const attrs = flattenAttributes(pairs, { ...limits, maxStringLength: limits.maxStacktraceLength }, stats);
+  const type = attrString(attrs, 'exception.type');
+  const message = attrString(attrs, 'exception.message');
+  const stacktrace = attrString(attrs, 'exception.stacktrace');
+  if (type === undefined && message === undefined && stacktrace === undefined) return undefined;
+  return {
+    type: capString(type ?? '', limits.maxStringLength),
+    message: capString(message ?? '', limits.maxStringLength),
+    stacktrace: stacktrace ?? '',
+    source,
+  };
+}
+
+export function decodeLogsRequest(
+  payload: Uint8Array,
+  seq: bigint,
+  limits: IngestLimits = DEFAULT_INGEST_LIMITS,
+  stats: DecodeStats = emptyDecodeStats(),
+): LogException[] {
+  const request = parseOrThrow(() => logsRequestType.decode(payload), 'logs', seq);
+  const out: LogException[] = [];
+  for (const resourceLogs of request.resourceLogs) {
+    const identity = resourceIdentity(flattenAttributes(resourceLogs.resource?.attributes ?? [], limits, stats));
+    for (const scopeLogs of resourceLogs.scopeLogs) {
+      for (const record of scopeLogs.logRecords) {
+        const exception = toLogException(record, identity, limits, stats);
+        if (exception !== undefined) out.push(exception);
+      }
+    }
+  }
+  stats.logExceptions += out.length;
+  return out;
+}
+
+function toLogException(
+  record: PbLogRecord,
+  id: ResourceIdentity,
+  limits: IngestLimits,
+  stats: DecodeStats,
+): LogException | undefined {
+  const exception = exceptionInfo(record.attributes, 'log', limits, stats);
+  if (exception === undefined) {
+    stats.ignoredLogs++;
+    return undefined;
+  }
+  const traceId = idToHex(record.traceId, 16);
+  if (traceId === null) return skip(stats, 'invalid-trace-id');
+  const spanId = idToHex(record.spanId, 8);
+  if (spanId === null) return skip(stats, 'invalid-span-id');
+  const timeNs = nonZeroTime(record.timeUnixNano) ?? nonZeroTime(record.observedTimeUnixNano);
+  if (timeNs === null) return skip(stats, 'log-missing-time');
+  return { traceId, spanId, timeNs, service: id.service, environment: id.environment, version: id.version, exception };
+}
+
+export interface DecodedBatches {
+  spans: SpanRecord[];
+  logs: LogException[];
+  stats: DecodeStats;
+  /** Payloads that were not OTLP at all, by batch; the rest of the pull still counts. */
+  undecodable: OtlpDecodeError[];
+}
+
+export function decodeFrames(frames: readonly Frame[], limits: IngestLimits = DEFAULT_INGEST_LIMITS): DecodedBatches {
+  const result: DecodedBatches = { spans: [], logs: [], stats: emptyDecodeStats(), undecodable: [] };
+  for (const frame of frames) {
+    try {
+      if (frame.kind === 'traces') {
+        for (const span of decodeTraceRequest(frame.payload, frame.seq, limits, result.stats)) result.spans.push(span);
+      } else {
+        for (const log of decodeLogsRequest(frame.payload, frame.seq, limits, result.stats)) result.logs.push(log);
+      }
+    } catch (error) {
+      if (!(error instanceof OtlpDecodeError)) throw error;
+      result.undecodable.push(error);
+    }
+  }
+  return result;
+}
