@@ -67,3 +67,155 @@ export interface ReportJson {
 }
 
 export type Verdict = 'regressed' | 'improved' | 'unchanged' | 'insufficient';
+
+/** A two-sided interval (95 % unless stated). */
+export interface Interval {
+  low: number;
+  high: number;
+}
+
+export type ChangeDirection = 'regressed' | 'improved';
+
+/** One side (before or after the deploy) of a function's comparison. */
+export interface DiffSide extends LatencySummary {
+  /** Calls in the window (the error-rate denominator). */
+  requests: number;
+  errors: number;
+  /** errors / requests, null with no requests. */
+  errorRate: number | null;
+  /** Jeffreys 95 % interval for the error rate. */
+  errorRateInterval: Interval | null;
+}
+
+/** The latency part of a function's deploy comparison. */
+export interface LatencyDiff {
+  /** False when a side had fewer calls than the minimum: only descriptive numbers then. */
+  tested: boolean;
+  /** p95 after / before, as observed. */
+  p95Ratio: number | null;
+  /** Interval for the p95 ratio (binomial order-statistic intervals, combined on the log scale). */
+  p95RatioInterval: Interval | null;
+  p50Ratio: number | null;
+  p99Ratio: number | null;
+  p95DeltaMs: number | null;
+  /** The p95 ratio the verdict used, after adjusting for traffic mix and a service-wide shift. */
+  adjustedP95Ratio: number | null;
+  /** The direction with the stronger evidence. */
+  direction: ChangeDirection | null;
+  /** Two-direction p-value of the combined test: min(1, 2·min(p_regressed, p_improved)). */
+  p: number | null;
+  /** One-sided p-values of the two component tests in `direction`. */
+  pMannWhitney: number | null;
+  pExceedance: number | null;
+  /** Weighted Benjamini–Hochberg q-value across all tests of the deploy. */
+  q: number | null;
+  /** The change passed the effect-size gate in `direction` (p95 or p50 ratio, and the absolute floor). */
+  gatePassed: boolean;
+  adjustedFor: Array<'traffic-mix' | 'service-shift'>;
+}
+
+/** The error-rate part of a function's deploy comparison. */
+export interface ErrorDiff {
+  tested: boolean;
+  rateBefore: number | null;
+  rateAfter: number | null;
+  rateBeforeInterval: Interval | null;
+  rateAfterInterval: Interval | null;
+  /** after / before; null when the before rate is zero. */
+  ratio: number | null;
+  /** after − before as a fraction (0.01 = one percentage point). */
+  delta: number | null;
+  test: 'fisher' | 'two-proportion-z' | 'cmh' | null;
+  direction: ChangeDirection | null;
+  p: number | null;
+  q: number | null;
+  gatePassed: boolean;
+}
+
+/** An exception type seen after the deploy and never in the versions before it. */
+export interface NewErrorType {
+  type: string;
+  count: number;
+}
+
+/** One function's "what changed since the deploy". */
+export interface FunctionDiff {
+  /** The caller's key for the function (the store's function id). */
+  id: string;
+  verdict: Verdict;
+  /** The deploy's git diff changed this function's body. */
+  changedInDiff: boolean;
+  before: DiffSide;
+  after: DiffSide;
+  latency: LatencyDiff;
+  errors: ErrorDiff;
+  newErrorTypes: NewErrorType[];
+  /** The raw numbers changed, but the shift of traffic between entry routes accounts for it. */
+  explainedByMix: boolean;
+  /** The raw numbers changed, but by no more than every untouched function did. */
+  movedWithService: boolean;
+  /** Evidence so far is suggestive; the verdict waits for this checkpoint (e.g. "1 h"). */
+  waitingFor: string | null;
+  /** Short display strings, most important first. */
+  reasons: string[];
+}
+
+export interface DiffCheckpoint {
+  label: string;
+  afterMs: number;
+  /** The significance level tests are held to at this checkpoint. */
+  alpha: number;
+}
+
+export interface RouteShareChange {
+  route: string;
+  before: number;
+  after: number;
+  shareBefore: number;
+  shareAfter: number;
+}
+
+export interface TrafficMixCheck {
+  changed: boolean;
+  p: number | null;
+  /** Total-variation distance between the route shares, 0..1. */
+  distance: number;
+  routes: RouteShareChange[];
+}
+
+export interface ServiceShiftCheck {
+  detected: boolean;
+  /** Median p50 ratio across functions the diff did not touch. */
+  p50Ratio: number | null;
+  controls: number;
+  agreeing: number;
+}
+
+/** The whole deploy comparison: what `prodlens/deployDiff` and `prodlens diff` are built from. */
+export interface DeployDiffReport {
+  elapsedMs: number;
+  /** Overall false-discovery level, before spending across checkpoints. */
+  alpha: number;
+  checkpoint: DiffCheckpoint | null;
+  nextCheckpoint: DiffCheckpoint | null;
+  trafficMix: TrafficMixCheck;
+  serviceShift: ServiceShiftCheck;
+  functions: FunctionDiff[];
+  summary: Record<Verdict, number>;
+  /** Short deploy-level display strings. */
+  notes: string[];
+}
+
+/** DORA figures over a period (`prodlens/dora`, `prodlens dora`). Times in ms. */
+export interface DoraReport {
+  from: number;
+  to: number;
+  days: number;
+  deploymentFrequency: { deploys: number; perDay: number; perWeek: number };
+  /** Commit time → first seen in production, over the commits each deploy first shipped. */
+  leadTimeForChanges: { medianMs: number | null; p90Ms: number | null; commits: number };
+  /** Deploys in which the deploy diff found a regression. */
+  changeFailureRate: { failed: number; deploys: number; rate: number | null };
+  /** Failing deploy → the next deploy without the regression, per failure episode. */
+  timeToRestore: { medianMs: number | null; restored: number; unresolved: number };
+}

@@ -128,3 +128,95 @@ function writeVarint(out: number[], n: number): void {
   }
   out.push(v);
 }
+
+/**
+ * The histogram with every value multiplied by 2^(delta/32): on a log-bucket layout a multiplicative
+ * shift is an index shift, which is how the deploy diff removes a service-wide latency shift.
+ */
+export function shiftBuckets(buckets: ReadonlyMap<number, number>, delta: number): Buckets {
+  const out: Buckets = new Map();
+  for (const [i, c] of buckets) {
+    const j = i === ZERO_BUCKET ? ZERO_BUCKET : i + delta;
+    out.set(j, (out.get(j) ?? 0) + c);
+  }
+  return out;
+}
+
+/** How many index steps a multiplicative factor is (rounded to the nearest bucket). */
+export function factorToIndexShift(factor: number): number {
+  return Math.round(Math.log2(factor) * SCALE_FACTOR);
+}
+
+/** The count in buckets strictly above bucket `index`. */
+export function countAbove(buckets: ReadonlyMap<number, number>, index: number): number {
+  let n = 0;
+  for (const [i, c] of buckets) if (i > index) n += c;
+  return n;
+}
+
+/** The value (µs) of the sample at 1-based `rank` in ascending order, given sorted buckets. */
+export function valueAtRank(sorted: ReadonlyArray<readonly [number, number]>, rank: number): number | null {
+  let seen = 0;
+  for (const [i, c] of sorted) {
+    seen += c;
+    if (seen >= rank) return bucketValue(i);
+  }
+  const last = sorted[sorted.length - 1];
+  return last ? bucketValue(last[0]) : null;
+}
+
+/** The bucket index holding the q-quantile, or null for an empty histogram. */
+export function quantileIndex(buckets: ReadonlyMap<number, number>, q: number): number | null {
+  const sorted = sortedBuckets(buckets);
+  const n = sorted.reduce((s, [, c]) => s + c, 0);
+  if (n === 0) return null;
+  const rank = Math.max(1, Math.ceil(q * n));
+  let seen = 0;
+  for (const [i, c] of sorted) {
+    seen += c;
+    if (seen >= rank) return i;
+  }
+  return sorted[sorted.length - 1]![0];
+}
+
+/**
+ * A histogram sorted once with running totals, for code that reads several quantiles or ranks of
+ * the same histogram: each read is then a binary search instead of a sort.
+ */
+export interface Cumulative {
+  indexes: number[];
+  /** cum[k] = count of buckets 0..k. */
+  cum: number[];
+  total: number;
+}
+
+export function cumulative(buckets: ReadonlyMap<number, number>): Cumulative {
+  const indexes: number[] = [];
+  for (const [i, c] of buckets) if (c > 0) indexes.push(i);
+  indexes.sort((a, b) => a - b);
+  const cum = new Array<number>(indexes.length);
+  let total = 0;
+  for (let k = 0; k < indexes.length; k++) {
+    total += buckets.get(indexes[k]!)!;
+    cum[k] = total;
+  }
+  return { indexes, cum, total };
+}
+
+/** The bucket index holding the sample of 1-based `rank` (clamped to the range), or null if empty. */
+export function indexAtRank(c: Cumulative, rank: number): number | null {
+  if (c.total === 0) return null;
+  let lo = 0;
+  let hi = c.indexes.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (c.cum[mid]! >= rank) hi = mid;
+    else lo = mid + 1;
+  }
+  return c.indexes[lo]!;
+}
+
+/** Same rank rule as `quantile`: the value of the sample at rank max(1, ⌈q·n⌉). */
+export function cumulativeQuantileIndex(c: Cumulative, q: number): number | null {
+  return indexAtRank(c, Math.max(1, Math.ceil(q * c.total)));
+}
