@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { durationMs } from '../language-server/duration';
 
 /** A command line the user got wrong: printed with the command's usage, exit code 2. */
 export class UsageError extends Error {
@@ -34,8 +35,9 @@ export function intFlag(name: string, value: string | undefined, fallback: numbe
 /** Parses durations like `90s`, `15m`, `1h`, `7d` into milliseconds. */
 export function durationFlag(name: string, value: string | undefined, fallbackMs: number): number {
   if (value === undefined) return fallbackMs;
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(value.trim());
-  if (!m) throw new UsageError(`--${name} must be a duration such as 30m, 1h or 7d, got "${value}"`);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'ms' | 's' | 'm' | 'h' | 'd'];
-  return Number(m[1]) * unit;
+  try {
+    return durationMs(value);
+  } catch {
+    throw new UsageError(`--${name} must be a duration such as 30m, 1h or 7d, got "${value}"`);
+  }
 }

@@ -9,4 +9,12 @@ export const commands: Record<string, CliCommand> = {
     summary: 'run the OTLP collector (HTTP :4318, gRPC :4317) with its durable spool and pull API',
     load: () => import('./collector'),
   },
+  report: {
+    summary: 'pull from a collector and print per-function production numbers (table, markdown or JSON)',
+    load: () => import('./report'),
+  },
+  lsp: {
+    summary: 'run the language server over stdio for any LSP editor',
+    load: () => import('./lsp'),
+  },
 };

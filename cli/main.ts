@@ -3,6 +3,7 @@
  * to the process exit code. Scripts and CI call these commands, so flags and JSON are a contract
  * (DESIGN.md "CLI").
  */
+import { UsageError } from './args';
 import { commands } from './commands';
 
 const USAGE = `usage: prodlens <command> [options]
@@ -35,6 +36,6 @@ main(process.argv.slice(2)).then(
   },
   (err: unknown) => {
     process.stderr.write(`prodlens: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 1;
+    process.exitCode = err instanceof UsageError ? 2 : 1;
   },
 );

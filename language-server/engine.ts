@@ -1,0 +1,270 @@
+/**
+ * The engine: one workspace's index, resolver, store and pull loop. The LSP server and the CLI
+ * (`prodlens report`, `diff`, `mcp`) both drive it; features read it through `EngineView`.
+ */
+import { mkdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { FunctionStats, UnmappedTelemetry } from '@protocol/model';
+import type { FunctionDetail, StatusParams, TraceSpan } from '@protocol/lsp';
+import type { Settings } from '@protocol/settings';
+import { durationMs } from './duration';
+import type { EngineView } from './engine-view';
+import { toDetail } from './function-detail';
+import { decodeFrames } from './ingest/decode';
+import { PullClient } from './ingest/pull-client';
+import { PullLoop, type PulledBatch } from './ingest/pull-loop';
+import type { LogException, SpanRecord } from './ingest/span';
+import { createRouteExtractor } from './index/routes';
+import type { SymbolDef } from './index/types';
+import { WorkspaceIndex } from './index/workspace-index';
+import { SpanResolver } from './mapping/span-resolver';
+import { openStore, type Store } from './store';
+import { defaultDbFile } from './db-location';
+
+export type LogLevel = 'info' | 'warn' | 'error';
+
+export interface EngineOptions {
+  root: string;
+  settings: Settings;
+  token?: string;
+  /** SQLite file; default: per workspace under the user's cache directory. */
+  dbFile?: string;
+  /** Start the background pull loop when a collector URL is set (the LSP server); the CLI pulls on demand. */
+  pullInBackground?: boolean;
+  onStatus?: (status: StatusParams) => void;
+  onIngest?: () => void;
+  log?: (level: LogLevel, message: string) => void;
+}
+
+export interface Engine extends EngineView {
+  readonly store: Store;
+  readonly index: WorkspaceIndex;
+  updateSettings(settings: Settings): void;
+  /** Pulls until the collector has nothing newer; returns the number of spans ingested. */
+  catchUp(): Promise<number>;
+  /** Ingests decoded telemetry (the pull loop's and tests' entry point). */
+  ingest(cursor: string | null, spans: SpanRecord[], logs: LogException[]): void;
+  /** Every function with data in the window, for `prodlens report`. */
+  allFunctionStats(nowMs?: number): FunctionStats[];
+  close(): Promise<void>;
+}
+
+export async function openEngine(options: EngineOptions): Promise<Engine> {
+  const root = path.resolve(options.root);
+  const dbFile = options.dbFile ?? defaultDbFile(root);
+  if (dbFile !== ':memory:') mkdirSync(path.dirname(dbFile), { recursive: true });
+  const store = openStore(dbFile, { retention: retentionOf(options.settings) });
+  try {
+    const index = await WorkspaceIndex.build(root, {
+      routeExtractor: createRouteExtractor(),
+      pathMappings: options.settings.pathMappings,
+    });
+    const engine = new EngineImpl(root, store, index, options);
+    if (options.pullInBackground !== false) engine.startPulling();
+    return engine;
+  } catch (err) {
+    store.close();
+    throw err;
+  }
+}
+
+function retentionOf(s: Settings) {
+  return { rawMaxAgeMs: s.retentionDays * 86_400_000, rawMaxBytes: s.retentionMegabytes * 1024 * 1024 };
+}
+
+class EngineImpl implements Engine {
+  private current: Settings;
+  private readonly resolver: SpanResolver;
+  private loop: PullLoop | undefined;
+  private loopDone: Promise<void> | undefined;
+  private maintenance: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly root: string,
+    readonly store: Store,
+    readonly index: WorkspaceIndex,
+    private readonly options: EngineOptions,
+  ) {
+    this.current = options.settings;
+    this.resolver = new SpanResolver(index);
+    this.maintenance = setInterval(() => this.maintain(), 60_000);
+    this.maintenance.unref();
+  }
+
+  settings(): Settings {
+    return this.current;
+  }
+
+  updateSettings(settings: Settings): void {
+    const urlChanged = settings.collectorUrl !== this.current.collectorUrl;
+    this.current = settings;
+    if (urlChanged && this.loop) void this.restartPulling();
+  }
+
+  relativePath(uri: string): string | null {
+    if (!uri.startsWith('file:')) return null;
+    const rel = path.relative(this.root, fileURLToPath(uri));
+    if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return null;
+    return rel.split(path.sep).join('/');
+  }
+
+  uriOf(file: string): string {
+    return pathToFileURL(path.join(this.root, file)).toString();
+  }
+
+  symbolsIn(file: string): readonly SymbolDef[] {
+    return this.index.symbolsIn(file);
+  }
+
+  enclosingSymbol(file: string, line: number): SymbolDef | undefined {
+    return this.index.enclosingSymbol(file, line);
+  }
+
+  private window(nowMs: number) {
+    return { fromMs: nowMs - durationMs(this.current.window), toMs: nowMs };
+  }
+
+  private filters() {
+    const { services, environments } = this.current;
+    return { services: services.length ? services : undefined, environments: environments.length ? environments : undefined };
+  }
+
+  functionStats(file: string, nowMs = Date.now()): Map<string, FunctionStats> {
+    const rows = this.store.functionStats({ ...this.window(nowMs), ...this.filters(), files: [file] });
+    return new Map(rows.map((s) => [s.symbol, this.withCurrentLine(s)]));
+  }
+
+  allFunctionStats(nowMs = Date.now()): FunctionStats[] {
+    return this.store
+      .functionStats({ ...this.window(nowMs), ...this.filters() })
+      .map((s) => this.withCurrentLine(s))
+      .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+  }
+
+  /** Lines come from the workspace as it is now, not from when the span was stored. */
+  private withCurrentLine(s: FunctionStats): FunctionStats {
+    const symbol = this.index.symbolsIn(s.file).find((d) => d.qualifiedName === s.symbol);
+    return symbol ? { ...s, line: symbol.startLine + 1 } : s;
+  }
+
+  functionDetail(file: string, symbol: string, nowMs = Date.now()): FunctionDetail | null {
+    const detail = this.store.functionDetail({ file, qualifiedName: symbol }, this.window(nowMs));
+    if (!detail?.stats) return null;
+    return toDetail(detail, this.withCurrentLine(detail.stats));
+  }
+
+  unmapped(): UnmappedTelemetry[] {
+    return this.store.unmapped().map(({ lastSeenMs: _, ...u }) => u);
+  }
+
+  trace(traceId: string): TraceSpan[] {
+    return this.store.trace(traceId).map((s) => ({
+      spanId: s.spanId,
+      parentSpanId: s.parentSpanId,
+      name: s.name,
+      service: s.service,
+      startNs: s.startNs.toString(),
+      durationMs: s.durationUs / 1000,
+      error: s.statusCode === 2,
+      statusMessage: s.statusMessage,
+      attributes: s.attributes,
+      exception: s.exceptions[0] ? { type: s.exceptions[0].type, message: s.exceptions[0].message, stacktrace: s.exceptions[0].stacktrace } : null,
+      code: s.fn ? { file: s.fn.file, symbol: s.fn.qualifiedName, line: s.fn.line + 1, mappedBy: 'code.function.name' } : null,
+    }));
+  }
+
+  async updateDocument(file: string, text: string): Promise<void> {
+    await this.index.updateFile(file, text);
+    this.resolver.invalidate();
+  }
+
+  ingest(cursor: string | null, spans: SpanRecord[], logs: LogException[]): void {
+    this.store.ingestBatch({
+      cursor,
+      spans: spans.map((span) => ({
+        span,
+        resolution: this.resolver.resolve(span),
+        thrown: span.exceptions[0] ? this.resolver.thrownHere(span.exceptions[0]) : null,
+      })),
+      logs: logs.map((log) => ({ log, thrown: this.resolver.thrownHere(log.exception) })),
+    });
+    this.options.onIngest?.();
+  }
+
+  private client(): PullClient | undefined {
+    const url = this.current.collectorUrl;
+    return url ? new PullClient({ url, token: this.options.token }) : undefined;
+  }
+
+  async catchUp(): Promise<number> {
+    const client = this.client();
+    if (!client) return 0;
+    let total = 0;
+    for (;;) {
+      const result = await client.pull({ cursor: this.store.cursor(), max: 500, waitMs: 0 });
+      if (result.frames.length === 0) return total;
+      const decoded = decodeFrames(result.frames);
+      for (const bad of decoded.undecodable) this.log('warn', bad.message);
+      this.ingest(result.nextCursor, decoded.spans, decoded.logs);
+      total += decoded.spans.length;
+    }
+  }
+
+  startPulling(): void {
+    const client = this.client();
+    if (!client) {
+      this.emitStatus({ state: 'no-collector', detail: 'No collector configured (prodlens.collectorUrl).', behindBatches: 0, lastIngestAt: null });
+      return;
+    }
+    const loop = new PullLoop({
+      client,
+      cursor: this.store.cursor(),
+      onBatch: (b: PulledBatch) => {
+        if (b.gap) this.log('warn', `The collector dropped batches ${b.gap.from}–${b.gap.to} to retention before they were pulled.`);
+        for (const bad of b.undecodable) this.log('warn', bad.message);
+        this.ingest(b.cursor, b.spans, b.logs);
+      },
+      onState: (s) => this.emitStatus(s),
+    });
+    this.loop = loop;
+    this.loopDone = loop.start().catch((err: unknown) => {
+      this.log('error', `Pulling stopped: ${err instanceof Error ? err.message : String(err)}`);
+    });
+  }
+
+  private async restartPulling(): Promise<void> {
+    await this.loop?.stop();
+    await this.loopDone;
+    this.startPulling();
+  }
+
+  private emitStatus(s: Omit<StatusParams, 'spansStored'>): void {
+    this.options.onStatus?.({ ...s, spansStored: this.store.rawSpanUsage().spans });
+  }
+
+  async refresh(): Promise<void> {
+    if (!this.loop) await this.catchUp();
+    this.options.onIngest?.();
+  }
+
+  private maintain(): void {
+    try {
+      this.store.maintain(Date.now());
+    } catch (err) {
+      this.log('warn', `Store maintenance failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  private log(level: LogLevel, message: string): void {
+    this.options.log?.(level, message);
+  }
+
+  async close(): Promise<void> {
+    if (this.maintenance) clearInterval(this.maintenance);
+    await this.loop?.stop();
+    await this.loopDone;
+    this.index.dispose();
+    this.store.close();
+  }
+}
