@@ -19,6 +19,8 @@ const node = (entry, outfile) => ({
   sourcemap: true,
   external,
   alias,
+  // The store's SQL lives in .sql files and is bundled as text (vitest.config.ts does the same).
+  loader: { '.sql': 'text' },
   logLevel: 'warning',
 });
 

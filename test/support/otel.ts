@@ -27,6 +27,8 @@ export interface ServiceSpec {
   environment?: string;
   resource?: Attributes;
   headers?: Record<string, string>;
+  /** Spans per OTLP request (default 512, the SDK's default). */
+  batchSize?: number;
 }
 
 /** Sends every span through a real SDK pipeline and resolves when the exporter has delivered them. */
@@ -39,8 +41,8 @@ export async function sendSpans(svc: ServiceSpec, spans: SpanSpec[]): Promise<vo
       ...svc.resource,
     }),
   });
-  const exporter = new OTLPTraceExporter({ url: `${svc.collectorUrl}/v1/traces`, headers: svc.headers });
-  provider.addSpanProcessor(new BatchSpanProcessor(exporter, { maxExportBatchSize: 512, maxQueueSize: 100_000, scheduledDelayMillis: 50 }));
+  const exporter = new OTLPTraceExporter({ url: `${svc.collectorUrl}/v1/traces`, headers: svc.headers, concurrencyLimit: 10_000 });
+  provider.addSpanProcessor(new BatchSpanProcessor(exporter, { maxExportBatchSize: svc.batchSize ?? 512, maxQueueSize: 100_000, scheduledDelayMillis: 50 }));
   const tracer = provider.getTracer('prodlens-test');
   const now = Date.now();
   const start = (spec: SpanSpec, at: number, parent?: Context) => {

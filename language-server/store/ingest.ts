@@ -1,0 +1,172 @@
+/**
+ * One batch from the collector, written in one transaction (the caller wraps it): raw spans,
+ * rollups, traffic mix, error types, deploys, unmapped counts and the cursor. Because the cursor is
+ * written with the data, a batch is either fully counted or not at all, and a batch at or before the
+ * stored cursor is skipped, so replays cannot double count.
+ */
+import { record } from '../analysis/histogram';
+import type { ExceptionInfo, LogException, SpanRecord } from '../ingest/span';
+import type { SpanResolution, ThrownHere } from '../mapping/types';
+import { BatchAccumulator } from './batch';
+import { SLOWEST_KEPT, addError, addSlow, clipMessage } from './exemplars';
+import type { Tables } from './tables';
+import { mappedByBit } from './tables/rollups';
+import type { Exemplar, IngestBatch, IngestResult } from './types';
+
+const NS_PER_MS = 1e6;
+const NS_PER_MIN = 6e10;
+
+export function ingestBatch(t: Tables, batch: IngestBatch): IngestResult {
+  if (!cursorAdvances(t.meta.get('pull_cursor'), batch.cursor)) return { applied: false, spans: 0, logs: 0 };
+  const acc = new BatchAccumulator(t.meta.getNumber('coarsened_before_min'));
+  const { attached, bytes: logBytes } = ingestLogs(t, acc, batch);
+  let bytes = logBytes;
+  for (const item of batch.spans) {
+    const extra = attached.get(spanKey(item.span.traceId, item.span.spanId));
+    bytes += ingestSpan(t, acc, item.span, item.resolution, item.thrown, extra ?? null);
+  }
+  acc.flush(t);
+  if (bytes !== 0) t.meta.set('raw_bytes', String(t.meta.getNumber('raw_bytes') + bytes));
+  if (batch.cursor !== null) t.meta.set('pull_cursor', batch.cursor);
+  return { applied: true, spans: batch.spans.length, logs: batch.logs.length };
+}
+
+/** Cursors are decimal batch sequence numbers (protocol/collector.ts); anything else is taken as new. */
+export function cursorAdvances(stored: string | null, next: string | null): boolean {
+  if (stored === null || next === null) return true;
+  if (!/^\d{1,30}$/.test(stored) || !/^\d{1,30}$/.test(next)) return stored !== next;
+  return BigInt(next) > BigInt(stored);
+}
+
+const spanKey = (traceId: string, spanId: string): string => `${traceId}/${spanId}`;
+
+const sameException = (a: ExceptionInfo, b: ExceptionInfo): boolean =>
+  a.type === b.type && a.message === b.message && a.stacktrace === b.stacktrace;
+
+/**
+ * Exceptions that arrive as log records join their span: one in this batch (returned, to be stored
+ * with it) or one already stored (updated in place). An exception the span already carries as an
+ * event (SDKs in `logs/dup` mode send both) is not counted twice.
+ */
+function ingestLogs(
+  t: Tables,
+  acc: BatchAccumulator,
+  batch: IngestBatch,
+): { attached: Map<string, ExceptionInfo[]>; bytes: number } {
+  const attached = new Map<string, ExceptionInfo[]>();
+  let bytes = 0;
+  if (batch.logs.length === 0) return { attached, bytes };
+  const inBatch = new Map<string, { span: SpanRecord; resolution: SpanResolution }>();
+  for (const item of batch.spans) inBatch.set(spanKey(item.span.traceId, item.span.spanId), item);
+
+  for (const { log, thrown } of batch.logs) {
+    const key = spanKey(log.traceId, log.spanId);
+    const local = inBatch.get(key);
+    let spanFnId: number | null = null;
+    if (local) {
+      const list = attached.get(key) ?? [];
+      if (local.span.exceptions.some((e) => sameException(e, log.exception)) || list.some((e) => sameException(e, log.exception))) continue;
+      list.push(log.exception);
+      attached.set(key, list);
+      if (local.resolution.mapped) spanFnId = t.functions.idFor(local.resolution.fn);
+    } else if (log.traceId !== '' && log.spanId !== '') {
+      const stored = t.spans.find(log.traceId, log.spanId);
+      if (stored) {
+        if (stored.exceptions.some((e) => sameException(e, log.exception))) continue;
+        bytes += t.spans.setExceptions(stored, [...stored.exceptions, log.exception]);
+        spanFnId = stored.fnId;
+      }
+    }
+    countLogException(t, acc, log, thrown, spanFnId);
+  }
+  return { attached, bytes };
+}
+
+function countLogException(t: Tables, acc: BatchAccumulator, log: LogException, thrown: ThrownHere | null, spanFnId: number | null): void {
+  const minute = Math.floor(Number(log.timeNs) / NS_PER_MIN);
+  const atMs = Math.floor(Number(log.timeNs) / NS_PER_MS);
+  let fnId = spanFnId ?? 0;
+  if (thrown) {
+    fnId = t.functions.idFor(thrown.fn);
+    const r = acc.rollup(t.series.idFor(log), fnId, minute);
+    r.thrownHere++;
+    r.mappedBy |= mappedByBit(thrown.mappedBy);
+  }
+  acc.errorType(log.service, log.environment, log.version, fnId, log.exception.type, atMs, clipMessage(log.exception.message));
+}
+
+/** Adds one span to the batch's aggregates and stores it raw; returns its estimated bytes. */
+function ingestSpan(
+  t: Tables,
+  acc: BatchAccumulator,
+  s: SpanRecord,
+  res: SpanResolution,
+  thrown: ThrownHere | null,
+  extra: ExceptionInfo[] | null,
+): number {
+  const durationUs = Number.isFinite(s.durationNs) && s.durationNs > 0 ? s.durationNs / 1000 : 0;
+  const startNs = Number(s.startNs);
+  const minute = Math.floor(startNs / NS_PER_MIN);
+  const atMs = Math.floor(startNs / NS_PER_MS);
+  const isError = s.statusCode === 2;
+  let fnId: number | null = null;
+  const seriesId = t.series.idFor(s);
+
+  if (res.mapped) {
+    fnId = t.functions.idFor(res.fn);
+    const r = acc.rollup(seriesId, fnId, minute);
+    r.count++;
+    if (isError) r.errors++;
+    r.sumUs += durationUs;
+    r.minUs = r.minUs === null || durationUs < r.minUs ? durationUs : r.minUs;
+    r.maxUs = r.maxUs === null || durationUs > r.maxUs ? durationUs : r.maxUs;
+    record(r.hist, durationUs);
+    r.mappedBy |= mappedByBit(res.mappedBy);
+    r.confidenceSum += res.confidence;
+    if (res.alternatives.length > 0) r.ambiguous++;
+    const slow = r.exemplars.slow;
+    const keepSlow = slow.length < SLOWEST_KEPT || durationUs > slow[slow.length - 1]!.durationUs;
+    if (keepSlow || isError) {
+      const ex = exemplarOf(s, durationUs, atMs);
+      if (keepSlow) addSlow(r.exemplars, ex);
+      if (isError) {
+        const type = s.exceptions[0]?.type ?? '';
+        addError(r.exemplars, type ? `${type} @ ${thrown?.frame ?? ''}` : `status: ${clipMessage(s.statusMessage)}`, type, ex);
+      }
+    }
+  } else {
+    const route = s.attributes['http.route'];
+    acc.unmappedSpan(s.service, s.name, typeof route === 'string' ? route : '', res.reason, atMs);
+  }
+
+  let errorFnId = fnId ?? 0;
+  if (thrown) {
+    errorFnId = t.functions.idFor(thrown.fn);
+    const r = acc.rollup(seriesId, errorFnId, minute);
+    r.thrownHere++;
+    r.mappedBy |= mappedByBit(thrown.mappedBy);
+  }
+  for (const e of s.exceptions) acc.errorType(s.service, s.environment, s.version, errorFnId, e.type, atMs, clipMessage(e.message));
+  const errorType = s.attributes['error.type'];
+  if (isError && s.exceptions.length === 0 && !extra && typeof errorType === 'string' && errorType !== '') {
+    acc.errorType(s.service, s.environment, s.version, errorFnId, errorType, atMs, clipMessage(s.statusMessage));
+  }
+
+  if (s.kind === 2 || s.kind === 5 || s.parentSpanId === null) {
+    acc.route({ seriesId, route: s.name, minute }, isError);
+  }
+  if (s.version !== '') acc.deploy(s.service, s.environment, s.version, s.commit, atMs);
+
+  return t.spans.insert({ span: s, fnId, seriesId, durationUs, exceptions: extra ? [...s.exceptions, ...extra] : s.exceptions });
+}
+
+function exemplarOf(s: SpanRecord, durationUs: number, startMs: number): Exemplar {
+  return {
+    traceId: s.traceId,
+    spanId: s.spanId,
+    durationUs,
+    statusCode: s.statusCode,
+    message: clipMessage(s.exceptions[0]?.message ?? s.statusMessage),
+    startMs,
+  };
+}

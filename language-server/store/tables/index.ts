@@ -1,0 +1,37 @@
+import type { Database } from 'better-sqlite3';
+import { DeploysTable } from './deploys';
+import { ErrorTypesTable } from './error-types';
+import { FunctionsTable } from './functions';
+import { MetaTable } from './meta';
+import { RollupsTable } from './rollups';
+import { RoutesTable } from './routes';
+import { SeriesTable } from './series';
+import { SpansTable } from './spans';
+import { UnmappedTable } from './unmapped';
+
+/** Every table module, prepared against one connection. */
+export interface Tables {
+  meta: MetaTable;
+  functions: FunctionsTable;
+  series: SeriesTable;
+  rollups: RollupsTable;
+  routes: RoutesTable;
+  spans: SpansTable;
+  errorTypes: ErrorTypesTable;
+  deploys: DeploysTable;
+  unmapped: UnmappedTable;
+}
+
+export function prepareTables(db: Database): Tables {
+  return {
+    meta: new MetaTable(db),
+    functions: new FunctionsTable(db),
+    series: new SeriesTable(db),
+    rollups: new RollupsTable(db),
+    routes: new RoutesTable(db),
+    spans: new SpansTable(db),
+    errorTypes: new ErrorTypesTable(db),
+    deploys: new DeploysTable(db),
+    unmapped: new UnmappedTable(db),
+  };
+}

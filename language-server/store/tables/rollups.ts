@@ -1,0 +1,215 @@
+import type { Database } from 'better-sqlite3';
+import type { MappedBy } from '@protocol/model';
+import { type Buckets, decodeBuckets, encodeBuckets, mergeInto } from '../../analysis/histogram';
+import type { FunctionRef } from '../../mapping/types';
+import { type ExemplarSet, emptyExemplars, mergeExemplars, parseExemplars, serializeExemplars } from '../exemplars';
+import { prepareNamed } from '../named-statements';
+import sql from './rollups.sql';
+
+/**
+ * Bit positions of the `mapped_by` set. Stored on disk, so append only: never reorder or remove.
+ */
+export const MAPPED_BY_BITS: readonly MappedBy[] = [
+  'code.function.name',
+  'code.function',
+  'code.file.path',
+  'code.stacktrace',
+  'dd.code_origin',
+  'framework',
+  'http.route',
+  'rpc.method',
+  'span.name',
+  'exception.stacktrace',
+];
+
+export function mappedByBit(m: MappedBy): number {
+  return 1 << MAPPED_BY_BITS.indexOf(m);
+}
+
+export function mappedByList(bits: number): MappedBy[] {
+  return MAPPED_BY_BITS.filter((_, i) => (bits & (1 << i)) !== 0);
+}
+
+export interface RollupKey {
+  seriesId: number;
+  fnId: number;
+  minute: number;
+  widthMin: 1 | 60;
+}
+
+export interface RollupValue {
+  count: number;
+  errors: number;
+  thrownHere: number;
+  sumUs: number;
+  minUs: number | null;
+  maxUs: number | null;
+  hist: Buckets;
+  mappedBy: number;
+  confidenceSum: number;
+  ambiguous: number;
+  exemplars: ExemplarSet;
+}
+
+/** A rollup row as window queries return it, histogram and exemplars still encoded. */
+export interface RollupRow {
+  fnId: number;
+  file: string;
+  qualifiedName: string;
+  line: number;
+  service: string;
+  environment: string;
+  version: string;
+  count: number;
+  errors: number;
+  thrownHere: number;
+  sumUs: number;
+  minUs: number | null;
+  maxUs: number | null;
+  hist: Buffer;
+  mappedBy: number;
+  confidenceSum: number;
+  ambiguous: number;
+  exemplars: string;
+}
+
+type StoredValue = Omit<RollupValue, 'hist' | 'exemplars'> & { hist: Buffer; exemplars: string };
+type OldRow = StoredValue & Omit<RollupKey, 'widthMin'>;
+
+export function emptyRollup(): RollupValue {
+  return {
+    count: 0,
+    errors: 0,
+    thrownHere: 0,
+    sumUs: 0,
+    minUs: null,
+    maxUs: null,
+    hist: new Map(),
+    mappedBy: 0,
+    confidenceSum: 0,
+    ambiguous: 0,
+    exemplars: emptyExemplars(),
+  };
+}
+
+export function mergeRollup(target: RollupValue, source: RollupValue): RollupValue {
+  target.count += source.count;
+  target.errors += source.errors;
+  target.thrownHere += source.thrownHere;
+  target.sumUs += source.sumUs;
+  target.minUs = minOf(target.minUs, source.minUs);
+  target.maxUs = maxOf(target.maxUs, source.maxUs);
+  mergeInto(target.hist, source.hist);
+  target.mappedBy |= source.mappedBy;
+  target.confidenceSum += source.confidenceSum;
+  target.ambiguous += source.ambiguous;
+  mergeExemplars(target.exemplars, source.exemplars);
+  return target;
+}
+
+export function decodeRollup(row: StoredValue): RollupValue {
+  return {
+    count: row.count,
+    errors: row.errors,
+    thrownHere: row.thrownHere,
+    sumUs: row.sumUs,
+    minUs: row.minUs,
+    maxUs: row.maxUs,
+    hist: decodeBuckets(row.hist),
+    mappedBy: row.mappedBy,
+    confidenceSum: row.confidenceSum,
+    ambiguous: row.ambiguous,
+    exemplars: parseExemplars(row.exemplars),
+  };
+}
+
+export function rowFunction(row: RollupRow): FunctionRef {
+  return { file: row.file, qualifiedName: row.qualifiedName, line: row.line };
+}
+
+const minOf = (a: number | null, b: number | null): number | null => (a === null ? b : b === null ? a : Math.min(a, b));
+const maxOf = (a: number | null, b: number | null): number | null => (a === null ? b : b === null ? a : Math.max(a, b));
+
+export class RollupsTable {
+  private readonly q;
+
+  constructor(db: Database) {
+    // Upserts merge on conflict inside SQLite, so one statement per key does the read, the merge
+    // and the write. These functions exist only on this connection, not in the schema.
+    db.function('prodlens_hist_merge', { deterministic: true }, (a: unknown, b: unknown) =>
+      encodeBuckets(mergeInto(decodeBuckets(a as Buffer), decodeBuckets(b as Buffer))),
+    );
+    db.function('prodlens_exemplars_merge', { deterministic: true }, (a: unknown, b: unknown) =>
+      serializeExemplars(mergeExemplars(parseExemplars(a as string), parseExemplars(b as string))),
+    );
+    this.q = prepareNamed(db, sql, 'tables/rollups.sql', [
+      'add',
+      'inWindow',
+      'inWindowForFiles',
+      'forFunction',
+      'forSeries',
+      'oldMinuteRows',
+      'deleteRow',
+    ] as const);
+  }
+
+  /** Adds `value` to the row at `key` (one upsert; histogram and exemplars merge on conflict). */
+  add(key: RollupKey, value: RollupValue): void {
+    this.q.add.run({
+      ...key,
+      count: value.count,
+      errors: value.errors,
+      thrownHere: value.thrownHere,
+      sumUs: value.sumUs,
+      minUs: value.minUs,
+      maxUs: value.maxUs,
+      hist: encodeBuckets(value.hist),
+      mappedBy: value.mappedBy,
+      confidenceSum: value.confidenceSum,
+      ambiguous: value.ambiguous,
+      exemplars: serializeExemplars(value.exemplars),
+    });
+  }
+
+  inWindow(fromMin: number, toMin: number, files: string[] | undefined, services?: string[], environments?: string[]): RollupRow[] {
+    const params = {
+      from: fromMin,
+      to: toMin,
+      services: services ? JSON.stringify(services) : null,
+      environments: environments ? JSON.stringify(environments) : null,
+    };
+    if (files) return this.q.inWindowForFiles.all({ ...params, files: JSON.stringify(files) }) as RollupRow[];
+    return this.q.inWindow.all(params) as RollupRow[];
+  }
+
+  forFunction(fnId: number, fromMin: number, toMin: number): RollupRow[] {
+    return this.q.forFunction.all({ fnId, from: fromMin, to: toMin }) as RollupRow[];
+  }
+
+  forSeries(seriesId: number, fromMin: number, toMin: number): RollupRow[] {
+    return this.q.forSeries.all({ seriesId, from: fromMin, to: toMin }) as RollupRow[];
+  }
+
+  /**
+   * Folds up to `limit` minute rows in [fromMin, cutoffMin) into their hour rows and deletes them.
+   * Returns how many minute rows it folded. Run inside a transaction.
+   */
+  coarsen(fromMin: number, cutoffMin: number, limit: number): number {
+    const rows = this.q.oldMinuteRows.all(fromMin, cutoffMin, limit) as OldRow[];
+    const hours = new Map<string, { key: RollupKey; value: RollupValue }>();
+    for (const row of rows) {
+      const hour = Math.floor(row.minute / 60) * 60;
+      const k = `${row.fnId}/${hour}/${row.seriesId}`;
+      let acc = hours.get(k);
+      if (!acc) {
+        const key: RollupKey = { seriesId: row.seriesId, fnId: row.fnId, minute: hour, widthMin: 60 };
+        acc = { key, value: emptyRollup() };
+        hours.set(k, acc);
+      }
+      mergeRollup(acc.value, decodeRollup(row));
+      this.q.deleteRow.run(row.minute, row.fnId, row.seriesId);
+    }
+    for (const { key, value } of hours.values()) this.add(key, value);
+    return rows.length;
+  }
+}
