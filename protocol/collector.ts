@@ -49,3 +49,43 @@ export interface DeployMarker {
 export interface DeployMarkerList {
   deploys: DeployMarker[];
 }
+
+/** One frame of a pull response. */
+export interface PulledBatch {
+  kind: BatchKind;
+  /** The batch's sequence number; as a decimal string it is the cursor that names it. */
+  seq: number;
+  /** When the collector made the batch durable, Unix milliseconds. */
+  timeMs: number;
+  /** The protobuf-encoded ExportTraceServiceRequest or ExportLogsServiceRequest. */
+  payload: Uint8Array;
+}
+
+/** A pull body that does not follow the framing above. */
+export class PullFramingError extends Error {
+  override name = 'PullFramingError';
+}
+
+/**
+ * Splits a pull response body into its frames (payloads are views into `body`, not copies).
+ * Throws PullFramingError naming the offset when a frame is cut short or has an unknown kind.
+ */
+export function decodePullFrames(body: Uint8Array): PulledBatch[] {
+  const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
+  const frames: PulledBatch[] = [];
+  let pos = 0;
+  while (pos < body.length) {
+    if (pos + FRAME_HEADER_BYTES > body.length) throw new PullFramingError(`frame header at byte ${pos} is cut short`);
+    const code = view.getUint8(pos);
+    const kind: BatchKind | null = code === 1 ? 'traces' : code === 2 ? 'logs' : null;
+    if (!kind) throw new PullFramingError(`frame at byte ${pos} has unknown kind ${code}`);
+    const seq = Number(view.getBigUint64(pos + 1));
+    const timeMs = Number(view.getBigUint64(pos + 9));
+    const len = view.getUint32(pos + 17);
+    const start = pos + FRAME_HEADER_BYTES;
+    if (start + len > body.length) throw new PullFramingError(`frame ${seq} at byte ${pos} claims ${len} payload bytes, only ${body.length - start} remain`);
+    frames.push({ kind, seq, timeMs, payload: body.subarray(start, start + len) });
+    pos = start + len;
+  }
+  return frames;
+}
