@@ -4,7 +4,7 @@
  * never method strings. Every method is listed in ARCHITECTURE.md "Protocol" (a test checks).
  */
 import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
-import type { FunctionStats, MappedBy, UnmappedTelemetry } from './model';
+import type { DeployDiffJson, DeployInfo, DoraReport, FunctionStats, MappedBy, UnmappedTelemetry } from './model';
 
 export type ConnectionState = 'no-collector' | 'connecting' | 'connected' | 'behind' | 'unreachable' | 'unauthorized' | 'idle';
 
@@ -90,3 +90,31 @@ export const trace = new RequestType<TraceParams, TraceSpan[], void>('prodlens/t
 
 /** Client → server: pull now and refresh lenses (the refresh command). */
 export const refresh = new RequestType0<void, void>('prodlens/refresh');
+
+export interface DeploysParams {
+  service?: string;
+  environment?: string;
+}
+
+/** Client → server: known deploys, newest first (the deploy panel's picker). */
+export const deploys = new RequestType<DeploysParams, DeployInfo[], void>('prodlens/deploys');
+
+export interface DeployDiffParams {
+  service?: string;
+  environment?: string;
+  /** The deploy's version; default the latest. */
+  version?: string;
+}
+
+/** Client → server: "what changed since my deploy" for one deploy. */
+export const deployDiff = new RequestType<DeployDiffParams, DeployDiffJson | null, void>('prodlens/deployDiff');
+
+export interface DoraParams {
+  service?: string;
+  environment?: string;
+  /** Period length, e.g. "30d" (default 30d), ending now. */
+  period?: string;
+}
+
+/** Client → server: DORA figures for a service over a period. */
+export const dora = new RequestType<DoraParams, DoraReport | null, void>('prodlens/dora');

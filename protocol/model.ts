@@ -219,3 +219,43 @@ export interface DoraReport {
   /** Failing deploy → the next deploy without the regression, per failure episode. */
   timeToRestore: { medianMs: number | null; restored: number; unresolved: number };
 }
+
+/** One deploy of a (service, environment), as `prodlens/deploys` lists it. */
+export interface DeployInfo {
+  service: string;
+  environment: string;
+  version: string;
+  commit: string | null;
+  /** ISO times. */
+  firstSeen: string;
+  lastSeen: string;
+  source: 'telemetry' | 'marker';
+  spans: number;
+}
+
+/** A function in a deploy diff, joined to the workspace (what `prodlens diff` prints per function). */
+export interface DeployDiffFunction extends FunctionDiff {
+  file: string;
+  symbol: string;
+  /** 1-based line in the workspace as it is now. */
+  line: number;
+  /** The lines of the deploy's git diff that touched the function (unified diff hunks, trimmed). */
+  diffLines: string[];
+}
+
+/**
+ * `prodlens diff --format json` and `prodlens/deployDiff`. The fields DESIGN.md lists are a contract:
+ * service, environment, deploy {version, commit, previousVersion, previousCommit}, and per function
+ * file, symbol, line, verdict, changedInDiff, before, after, latency {p95Ratio, q}, errors {rateBefore, rateAfter, q}.
+ */
+export interface DeployDiffJson {
+  service: string;
+  environment: string;
+  deploy: { version: string; commit: string | null; previousVersion: string | null; previousCommit: string | null; firstSeen: string };
+  /** How before and after were chosen, e.g. "concurrent: 1.4.1 and 1.4.2 both serving". */
+  comparison: string;
+  report: Omit<DeployDiffReport, 'functions'>;
+  functions: DeployDiffFunction[];
+  /** Set when the git diff could not be computed (missing commit, shallow clone, no repository). */
+  gitProblem: string | null;
+}
