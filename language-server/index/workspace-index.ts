@@ -99,8 +99,8 @@ export class WorkspaceIndex implements WorkspaceIndexView {
     const source = text ?? this.readSource(rel);
     if (source === undefined) {
       // A file over the cap or unreadable keeps its reason; one that is gone is forgotten.
-      if (this.skipped.has(rel)) this.dropSymbols(rel);
-      else await this.removeFile(rel);
+      if (!this.skipped.has(rel)) return this.removeFile(rel);
+      this.dropSymbols(rel);
       this.joinRoutes();
       return;
     }
