@@ -13,6 +13,14 @@ export const commands: Record<string, CliCommand> = {
     summary: 'pull from a collector and print per-function production numbers (table, markdown or JSON)',
     load: () => import('./report'),
   },
+  diff: {
+    summary: 'what changed since a deploy: per-function verdicts with the git diff (exit 1 on regression with --fail-on)',
+    load: () => import('./diff'),
+  },
+  dora: {
+    summary: 'DORA figures (deploy frequency, lead time, change failure rate, time to restore) for a period',
+    load: () => import('./dora'),
+  },
   lsp: {
     summary: 'run the language server over stdio for any LSP editor',
     load: () => import('./lsp'),

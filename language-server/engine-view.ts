@@ -3,8 +3,8 @@
  * store, the resolver and the pull loop; features only read through this view, so each one is a
  * small function of its connection and this object.
  */
-import type { FunctionStats, UnmappedTelemetry } from '@protocol/model';
-import type { FunctionDetail, TraceSpan } from '@protocol/lsp';
+import type { DeployDiffJson, DeployInfo, DoraReport, FunctionStats, UnmappedTelemetry } from '@protocol/model';
+import type { DeployDiffParams, DeploysParams, DoraParams, FunctionDetail, TraceSpan } from '@protocol/lsp';
 import type { Settings } from '@protocol/settings';
 import type { SymbolDef } from './index/types';
 
@@ -26,4 +26,14 @@ export interface EngineView {
   updateDocument(file: string, text: string): Promise<void>;
   /** Pulls whatever the collector has now. */
   refresh(): Promise<void>;
+  /** Known deploys, newest first. */
+  deploys(params: DeploysParams): DeployInfo[];
+  /** "What changed since the deploy" (default: the latest); null when no deploy is known. */
+  deployDiff(params: DeployDiffParams, nowMs?: number): Promise<DeployDiffJson | null>;
+  dora(params: DoraParams, nowMs?: number): Promise<DoraReport | null>;
+  /**
+   * The latest deploy's diff for the lenses: computed at most once per ingest and per throttle
+   * interval, the cached one otherwise; null while none is known or when it failed.
+   */
+  latestDeployDiff(): Promise<DeployDiffJson | null>;
 }

@@ -5,8 +5,8 @@
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { FunctionStats, UnmappedTelemetry } from '@protocol/model';
-import type { FunctionDetail, StatusParams, TraceSpan } from '@protocol/lsp';
+import type { DeployDiffJson, DeployInfo, DoraReport, FunctionStats, UnmappedTelemetry } from '@protocol/model';
+import type { DeployDiffParams, DeploysParams, DoraParams, FunctionDetail, StatusParams, TraceSpan } from '@protocol/lsp';
 import type { Settings } from '@protocol/settings';
 import { durationMs } from './duration';
 import type { EngineView } from './engine-view';
@@ -21,6 +21,13 @@ import { WorkspaceIndex } from './index/workspace-index';
 import { SpanResolver } from './mapping/span-resolver';
 import { openStore, type Store } from './store';
 import { defaultDbFile } from './db-location';
+import { toDeployInfo } from './deploys/deploy-choice';
+import { computeDeployDiff, type DeployDiffDeps } from './deploys/deploy-diff';
+import { computeDoraReport } from './deploys/dora';
+import { Git } from './deploys/git';
+import { LatestDiffCache } from './deploys/latest-diff-cache';
+import { fetchDeployMarkers } from './deploys/markers';
+import { SymbolExtractor } from './index/symbol-extractor';
 
 export type LogLevel = 'info' | 'warn' | 'error';
 
@@ -43,6 +50,8 @@ export interface Engine extends EngineView {
   updateSettings(settings: Settings): void;
   /** Pulls until the collector has nothing newer; returns the number of spans ingested. */
   catchUp(): Promise<number>;
+  /** Pulls the collector's deploy markers (`GET /v1/deploys`) into the store. */
+  pullDeployMarkers(): Promise<number>;
   /** Ingests decoded telemetry (the pull loop's and tests' entry point). */
   ingest(cursor: string | null, spans: SpanRecord[], logs: LogException[]): void;
   /** Every function with data in the window, for `prodlens report`. */
@@ -79,6 +88,10 @@ class EngineImpl implements Engine {
   private loop: PullLoop | undefined;
   private loopDone: Promise<void> | undefined;
   private maintenance: NodeJS.Timeout | undefined;
+  private git: Promise<Git> | undefined;
+  private readonly extractor = new SymbolExtractor();
+  private readonly latestDiff = new LatestDiffCache(() => this.deployDiff({}), 30_000);
+  private noVersionWarned = false;
 
   constructor(
     readonly root: string,
@@ -189,6 +202,7 @@ class EngineImpl implements Engine {
       })),
       logs: logs.map((log) => ({ log, thrown: this.resolver.thrownHere(log.exception) })),
     });
+    this.latestDiff.invalidate();
     this.options.onIngest?.();
   }
 
@@ -211,6 +225,62 @@ class EngineImpl implements Engine {
     }
   }
 
+  /** Pulls the collector's deploy markers into the store; a failure is logged, never thrown. */
+  async pullDeployMarkers(): Promise<number> {
+    const url = this.current.collectorUrl;
+    if (!url) return 0;
+    try {
+      const { markers, rejected } = await fetchDeployMarkers(url, this.options.token);
+      for (const r of rejected) this.log('warn', r);
+      let stored = 0;
+      for (const m of markers) {
+        try {
+          this.store.recordDeployMarker(m);
+          stored++;
+        } catch (err) {
+          this.log('warn', err instanceof Error ? err.message : String(err));
+        }
+      }
+      if (stored > 0) this.latestDiff.invalidate();
+      return stored;
+    } catch (err) {
+      this.log('warn', err instanceof Error ? err.message : String(err));
+      return 0;
+    }
+  }
+
+  deploys(params: DeploysParams): DeployInfo[] {
+    return this.store.deploys(params).map(toDeployInfo);
+  }
+
+  async deployDiff(params: DeployDiffParams, nowMs = Date.now()): Promise<DeployDiffJson | null> {
+    const diff = await computeDeployDiff(this.deployDeps(), params, nowMs);
+    if (diff && !this.noVersionWarned && diff.report.notes.some((n) => n.startsWith('spans carry no service.version'))) {
+      this.noVersionWarned = true;
+      this.log('warn', diff.report.notes.find((n) => n.startsWith('spans carry no service.version'))!);
+    }
+    return diff;
+  }
+
+  dora(params: DoraParams, nowMs = Date.now()): Promise<DoraReport | null> {
+    return computeDoraReport(this.deployDeps(), params, nowMs);
+  }
+
+  latestDeployDiff(): Promise<DeployDiffJson | null> {
+    return this.latestDiff.get();
+  }
+
+  private deployDeps(): DeployDiffDeps {
+    const sources = new Set(this.index.files());
+    return {
+      store: this.store,
+      index: this.index,
+      extractor: this.extractor,
+      isSource: (f) => sources.has(f),
+      git: () => (this.git ??= Git.open(this.root)),
+    };
+  }
+
   startPulling(): void {
     const client = this.client();
     if (!client) {
@@ -228,6 +298,7 @@ class EngineImpl implements Engine {
       onState: (s) => this.emitStatus(s),
     });
     this.loop = loop;
+    void this.pullDeployMarkers();
     this.loopDone = loop.start().catch((err: unknown) => {
       this.log('error', `Pulling stopped: ${err instanceof Error ? err.message : String(err)}`);
     });
@@ -245,10 +316,12 @@ class EngineImpl implements Engine {
 
   async refresh(): Promise<void> {
     if (!this.loop) await this.catchUp();
+    await this.pullDeployMarkers();
     this.options.onIngest?.();
   }
 
   private maintain(): void {
+    if (this.loop) void this.pullDeployMarkers();
     try {
       this.store.maintain(Date.now());
     } catch (err) {
@@ -265,6 +338,7 @@ class EngineImpl implements Engine {
     await this.loop?.stop();
     await this.loopDone;
     this.index.dispose();
+    this.extractor.dispose();
     this.store.close();
   }
 }

@@ -18,6 +18,9 @@ import * as lsp from '@protocol/lsp';
 import { parseSettings, type Settings } from '@protocol/settings';
 import { openEngine, type Engine, type EngineOptions } from './engine';
 import * as codeLens from './features/code-lens';
+import * as deployDiff from './features/deploy-diff';
+import * as deploys from './features/deploys';
+import * as dora from './features/dora';
 import * as functionDetail from './features/function-detail';
 import * as hover from './features/hover';
 import * as refresh from './features/refresh';
@@ -52,7 +55,7 @@ export function startServer(connection: Connection, deps: Partial<ServerDeps> = 
   let configurationSupported = false;
 
   const view = () => engine;
-  for (const feature of [codeLens, hover, functionDetail, unmapped, trace, refresh]) feature.register(connection, view);
+  for (const feature of [codeLens, hover, functionDetail, unmapped, trace, refresh, deploys, deployDiff, dora]) feature.register(connection, view);
 
   const refreshLenses = throttle(() => {
     if (lensRefreshSupported) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);

@@ -1,4 +1,5 @@
 import type { CodeLens, Connection, Disposable } from 'vscode-languageserver';
+import { deployLensNotes } from '../deploys/lens-note';
 import type { EngineView } from '../engine-view';
 import { lensTitle } from './format';
 
@@ -6,7 +7,7 @@ import { lensTitle } from './format';
 export const SHOW_FUNCTION_COMMAND = 'prodlens.showFunction';
 
 export function register(connection: Connection, engine: () => EngineView | undefined): Disposable {
-  return connection.onCodeLens((params): CodeLens[] => {
+  return connection.onCodeLens(async (params): Promise<CodeLens[]> => {
     const e = engine();
     if (!e) return [];
     const file = e.relativePath(params.textDocument.uri);
@@ -14,6 +15,7 @@ export function register(connection: Connection, engine: () => EngineView | unde
     const stats = e.functionStats(file);
     if (stats.size === 0) return [];
     const { lensFormat, minSamples } = e.settings();
+    const deployNotes = deployLensNotes(await e.latestDeployDiff(), file);
     const lenses: CodeLens[] = [];
     for (const symbol of e.symbolsIn(file)) {
       const s = stats.get(symbol.qualifiedName);
@@ -22,7 +24,7 @@ export function register(connection: Connection, engine: () => EngineView | unde
       lenses.push({
         range: { start: { line, character: 0 }, end: { line, character: 0 } },
         command: {
-          title: lensTitle(s, { format: lensFormat, minSamples }),
+          title: withNote(lensTitle(s, { format: lensFormat, minSamples }), deployNotes.get(symbol.qualifiedName)),
           command: SHOW_FUNCTION_COMMAND,
           arguments: [{ uri: params.textDocument.uri, symbol: symbol.qualifiedName }],
         },
@@ -30,4 +32,8 @@ export function register(connection: Connection, engine: () => EngineView | unde
     }
     return lenses;
   });
+}
+
+function withNote(title: string, note: string | undefined): string {
+  return note ? `${title} · ${note}` : title;
 }

@@ -87,12 +87,18 @@ export class PullClient {
     const combined = signal === undefined ? timeout : AbortSignal.any([signal, timeout]);
     const headers: Record<string, string> = { accept: PULL_CONTENT_TYPE };
     if (this.token !== '') headers['authorization'] = `Bearer ${this.token}`;
-    try {
-      return await fetch(url, { headers, signal: combined });
-    } catch (error) {
-      if (signal?.aborted === true) throw new PullAbortedError();
-      if (timeout.aborted) throw new CollectorUnreachableError(this.url, `no answer within ${timeoutMs} ms`);
-      throw new CollectorUnreachableError(this.url, networkCause(error));
+    // A pull is idempotent, so a kept-alive socket that the collector closed while it sat idle
+    // (ECONNRESET on the first write) is retried once on a fresh connection before it counts.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fetch(url, { headers, signal: combined });
+      } catch (error) {
+        if (signal?.aborted === true) throw new PullAbortedError();
+        if (timeout.aborted) throw new CollectorUnreachableError(this.url, `no answer within ${timeoutMs} ms`);
+        const cause = networkCause(error);
+        if (attempt === 0 && cause === 'ECONNRESET') continue;
+        throw new CollectorUnreachableError(this.url, cause);
+      }
     }
   }
 

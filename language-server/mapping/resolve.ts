@@ -156,17 +156,28 @@ function narrowByRoute(located: Located, s: CodeSignals, index: MappingIndex): L
 }
 
 const routes: Tier = (s, index) => {
-  if (s.httpRoute !== null) {
-    const m = METHOD_IN_ROUTE.exec(s.httpRoute);
+  const httpRoute = s.httpRoute ?? routeInSpanName(s);
+  if (httpRoute !== null) {
+    const m = METHOD_IN_ROUTE.exec(httpRoute);
     const method = m?.[1] ?? s.httpMethod ?? '*';
-    const route = m?.[2] ?? s.httpRoute;
-    return fromRoutes(index.routesFor(method, route), index, 'http.route', `http.route ${method} ${route}`);
+    const route = m?.[2] ?? httpRoute;
+    const signal = s.httpRoute === null ? `span name ${method} ${route} (no http.route)` : `http.route ${method} ${route}`;
+    return fromRoutes(index.routesFor(method, route), index, 'http.route', signal);
   }
   if (s.rpcMethod !== null && s.rpcService !== null) {
     return fromRoutes(index.rpcHandlers(s.rpcService, s.rpcMethod), index, 'rpc.method', `rpc ${s.rpcService}/${s.rpcMethod}`);
   }
   return null;
 };
+
+/**
+ * Go's otelhttp before `Request.Pattern` support sets no `http.route`; services that want routes
+ * name the SERVER span from the Go 1.22 mux pattern (`GET /orders/{id}`) with a span-name formatter.
+ * Only a SERVER span's name is read this way: other kinds name remote or internal operations.
+ */
+function routeInSpanName(s: CodeSignals): string | null {
+  return s.kind === 'server' && METHOD_IN_ROUTE.test(s.spanName) ? s.spanName : null;
+}
 
 /** Several matching registrations are all reported: the first is the mapping, the rest alternatives. */
 function fromRoutes(defs: RouteDef[], index: MappingIndex, mappedBy: MappedBy, signal: string): SpanResolution {

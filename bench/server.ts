@@ -1,0 +1,236 @@
+/**
+ * `npm run bench:server`: the language server's engine at scale. Prints
+ * - ingest from a real collector into SQLite (pull → decode → map → store), and the naive pipeline
+ *   (protobufjs decode + one SQLite row per span in 10,000-row transactions) with the ratio;
+ * - a store filled with SPANS spans (default 10 million) over 7 days for 2,000 functions;
+ * - code lens latency for a 50-function file, hover latency, DB bytes per span, peak RSS;
+ * - the time from a span reaching the collector to the lens showing it, with default settings.
+ * Usage: node dist/bench/server.js [--spans N]
+ */
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import Database from 'better-sqlite3';
+import { DEFAULT_SETTINGS } from '../protocol/settings';
+import { openEngine, type Engine } from '../language-server/engine';
+import type { SpanRecord } from '../language-server/ingest/span';
+import { otlp } from '../collector/otlp-root';
+import { randomId, startTestCollector, traceRequestProtobuf, type SyntheticSpan } from '../test/support/collector';
+import { startInMemory } from '../test/support/lsp-client';
+
+const FILES = 40;
+const FNS_PER_FILE = 50;
+const DAY_MS = 86_400_000;
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+function writeWorkspace(root: string): void {
+  mkdirSync(path.join(root, 'src'), { recursive: true });
+  for (let f = 0; f < FILES; f++) {
+    const methods = Array.from({ length: FNS_PER_FILE }, (_, m) => `  async op${m}(id: string): Promise<number> {\n    return id.length + ${m};\n  }\n`).join('\n');
+    writeFileSync(path.join(root, 'src', `service${f}.ts`), `export class Service${f} {\n${methods}}\n`);
+  }
+}
+
+/** Zipf-like popularity so a few functions get most traffic, as in real services. */
+function pickFunction(u: number): [number, number] {
+  const rank = Math.min(FILES * FNS_PER_FILE - 1, Math.floor(Math.pow(FILES * FNS_PER_FILE, u) - 1));
+  return [rank % FILES, Math.floor(rank / FILES)];
+}
+
+function attrs(f: number, m: number, i: number) {
+  return {
+    'code.function.name': `Service${f}.op${m}`,
+    'code.file.path': `/app/src/service${f}.ts`,
+    'http.request.method': 'GET',
+    'http.route': `/api/s${f}/op${m}/:id`,
+    'http.response.status_code': i % 97 === 0 ? 500 : 200,
+    'server.address': 'shop.internal',
+    'user_agent.original': i % 3 ? 'curl/8.5' : 'Mozilla/5.0',
+    'net.peer.ip': `10.0.${i % 250}.${i % 7}`,
+    'tenant': `t${i % 40}`,
+    'cache.hit': i % 4 === 0,
+  };
+}
+
+function latencyMs(i: number): number {
+  const u = ((i * 2654435761) % 1_000_003) / 1_000_003;
+  return 5 + 40 * Math.exp(2 * (u - 0.5)) + (i % 50 === 0 ? 400 : 0);
+}
+
+function spanRecord(i: number, startMs: number): SpanRecord {
+  const [f, m] = pickFunction(((i * 40503) % 65_537) / 65_537);
+  const durationNs = Math.round(latencyMs(i) * 1e6);
+  return {
+    traceId: randomId(16).toString('hex'),
+    spanId: randomId(8).toString('hex'),
+    parentSpanId: null,
+    name: `GET /api/s${f}/op${m}/:id`,
+    kind: 2,
+    startNs: BigInt(Math.round(startMs)) * 1_000_000n,
+    durationNs,
+    statusCode: i % 97 === 0 ? 2 : 0,
+    statusMessage: i % 97 === 0 ? 'upstream timeout' : '',
+    service: 'shop',
+    environment: 'prod',
+    version: `1.${Math.floor(i / 1_000_000)}.0`,
+    commit: null,
+    resource: { 'service.name': 'shop', 'host.name': `pod-${i % 12}` },
+    attributes: attrs(f, m, i),
+    exceptions: [],
+  };
+}
+
+function syntheticBatch(b: number, size: number, nowMs: number): SyntheticSpan[] {
+  return Array.from({ length: size }, (_, k) => {
+    const i = b * size + k;
+    const [f, m] = pickFunction(((i * 40503) % 65_537) / 65_537);
+    const start = BigInt(nowMs - 30 * 60_000 + (i % 1_800_000)) * 1_000_000n;
+    return { traceId: randomId(16), spanId: randomId(8), name: `GET /api/s${f}/op${m}/:id`, startNs: start, endNs: start + BigInt(Math.round(latencyMs(i) * 1e6)), attributes: attrs(f, m, i) };
+  });
+}
+
+async function pipelineIngest(root: string, dir: string, spans: number): Promise<number> {
+  const collector = await startTestCollector({ grpcPort: null, maxSpoolBytes: 8 * 1024 ** 3 });
+  try {
+    const size = 512;
+    const now = Date.now();
+    for (let b = 0; b < spans / size; b++) {
+      const res = await fetch(`${collector.httpUrl}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: traceRequestProtobuf(syntheticBatch(b, size, now), 'shop') });
+      if (!res.ok) throw new Error(`collector answered ${res.status}`);
+    }
+    const engine = await openEngine({ root, settings: { ...DEFAULT_SETTINGS, collectorUrl: collector.httpUrl }, token: collector.token, dbFile: path.join(dir, 'pipeline.db'), pullInBackground: false });
+    const t0 = performance.now();
+    const n = await engine.catchUp();
+    const seconds = (performance.now() - t0) / 1000;
+    await engine.close();
+    if (n !== spans) throw new Error(`ingested ${n} of ${spans} spans`);
+
+    // The naive pipeline on the same batches: full decode, one row per span, 10,000-row transactions.
+    const db = new Database(path.join(dir, 'naive.db'));
+    db.pragma('journal_mode = WAL');
+    db.exec('CREATE TABLE spans (trace_id TEXT, span_id TEXT, name TEXT, start_ns INTEGER, duration_ns INTEGER, attributes TEXT)');
+    const insert = db.prepare('INSERT INTO spans VALUES (?, ?, ?, ?, ?, ?)');
+    const bodies = Array.from({ length: spans / size }, (_, b) => traceRequestProtobuf(syntheticBatch(b, size, now), 'shop'));
+    const n0 = performance.now();
+    let rows: unknown[][] = [];
+    const flush = db.transaction((batch: unknown[][]) => {
+      for (const r of batch) insert.run(...r);
+    });
+    for (const body of bodies) {
+      const req = otlp.traceRequest.toObject(otlp.traceRequest.decode(body), { longs: String, bytes: String }) as { resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<Record<string, unknown>> }> }> };
+      for (const rs of req.resourceSpans) for (const ss of rs.scopeSpans) for (const s of ss.spans) {
+        rows.push([s.traceId, s.spanId, s.name, s.startTimeUnixNano, Number(s.endTimeUnixNano) - Number(s.startTimeUnixNano), JSON.stringify(s.attributes)]);
+        if (rows.length >= 10_000) { flush(rows); rows = []; }
+      }
+    }
+    flush(rows);
+    const naiveSeconds = (performance.now() - n0) / 1000;
+    db.close();
+    console.log(`ingest, collector → SQLite (pull, decode, map, rollups, raw spans): ${fmt(spans / seconds)} spans/s over ${fmt(spans)} spans`);
+    console.log(`naive pipeline (protobufjs decode + one row per span, 10k-row transactions): ${fmt(spans / naiveSeconds)} spans/s`);
+    console.log(`  ratio: ${(naiveSeconds / seconds).toFixed(2)}× the naive pipeline (target ≥ 50,000 spans/s)`);
+    return spans / seconds;
+  } finally {
+    await collector.dispose();
+  }
+}
+
+async function fill(engine: Engine, total: number): Promise<number> {
+  const now = Date.now();
+  const batch = 10_000;
+  const t0 = performance.now();
+  for (let done = 0; done < total; done += batch) {
+    const spans: SpanRecord[] = [];
+    for (let k = 0; k < batch && done + k < total; k++) {
+      const i = done + k;
+      spans.push(spanRecord(i, now - 7 * DAY_MS + (i / total) * 7 * DAY_MS));
+    }
+    engine.ingest(null, spans, []);
+    if ((done / batch) % 20 === 0) {
+      while (engine.store.maintain(Date.now()).more) { /* coarsen and trim in chunks */ }
+      process.stdout.write(`\r  filled ${fmt(done + spans.length)} / ${fmt(total)} spans`);
+    }
+  }
+  while (engine.store.maintain(Date.now()).more) { /* finish coarsening */ }
+  const seconds = (performance.now() - t0) / 1000;
+  process.stdout.write('\n');
+  return total / seconds;
+}
+
+function percentile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+}
+
+async function spanToLens(root: string, dir: string): Promise<number> {
+  const collector = await startTestCollector({ grpcPort: null });
+  const client = await startInMemory(
+    { root, initializationOptions: { settings: { collectorUrl: collector.httpUrl }, token: collector.token, dbFile: path.join(dir, 'latency.db') } },
+    { lensRefreshMs: 2000 },
+  );
+  try {
+    await client.status((s) => s.state === 'idle' || s.state === 'connected');
+    const sent = performance.now();
+    const res = await fetch(`${collector.httpUrl}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: traceRequestProtobuf(syntheticBatch(0, 1, Date.now()), 'shop') });
+    if (!res.ok) throw new Error(`collector answered ${res.status}`);
+    for (;;) {
+      await client.nextLensRefresh();
+      const lenses = await client.codeLenses('src/service0.ts');
+      if (lenses.length > 0) return performance.now() - sent;
+    }
+  } finally {
+    await client.close();
+    await collector.dispose();
+  }
+}
+
+function fmt(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+async function main(): Promise<void> {
+  const total = arg('spans', 10_000_000);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'prodlens-bench-server-'));
+  const root = path.join(dir, 'workspace');
+  writeWorkspace(root);
+  console.log(`prodlens server benchmark: ${FILES * FNS_PER_FILE} functions in ${FILES} files; ${fmt(total)} spans over 7 days\n`);
+  try {
+    await pipelineIngest(root, dir, 204_800);
+    const dbFile = path.join(dir, 'filled.db');
+    const engine = await openEngine({ root, settings: { ...DEFAULT_SETTINGS, window: '7d' }, dbFile, pullInBackground: false });
+    const fillRate = await fill(engine, total);
+    console.log(`fill (map + store, no collector): ${fmt(fillRate)} spans/s`);
+    const lens: number[] = [];
+    const hover: number[] = [];
+    for (let r = 0; r < 200; r++) {
+      const file = `src/service${r % FILES}.ts`;
+      let t = performance.now();
+      const stats = engine.functionStats(file);
+      lens.push(performance.now() - t);
+      const symbol = [...stats.keys()][r % Math.max(1, stats.size)];
+      if (!symbol) continue;
+      t = performance.now();
+      engine.functionDetail(file, symbol);
+      hover.push(performance.now() - t);
+    }
+    const bytes = ['', '-wal'].reduce((sum, s) => sum + (statSync(dbFile + s, { throwIfNoEntry: false })?.size ?? 0), 0);
+    await engine.close();
+    console.log(`code lens (one 50-function file, 7-day window): p50 ${percentile(lens, 0.5).toFixed(1)} ms, p95 ${percentile(lens, 0.95).toFixed(1)} ms (target p95 ≤ 20 ms)`);
+    console.log(`hover (one function, 7-day window): p50 ${percentile(hover, 0.5).toFixed(1)} ms, p95 ${percentile(hover, 0.95).toFixed(1)} ms (target p95 ≤ 50 ms)`);
+    console.log(`DB: ${(bytes / 1024 ** 2).toFixed(0)} MiB, ${(bytes / total).toFixed(0)} bytes per span (raw spans kept within the retention bound; rollups for all)`);
+    const latency = await spanToLens(root, dir);
+    console.log(`span reaching the collector → lens showing it (default settings): ${(latency / 1000).toFixed(2)} s (target ≤ 5 s)`);
+    console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB (target ≤ 300 MB)`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});

@@ -1,0 +1,138 @@
+/**
+ * `prodlens diff [DIR]` — "what changed since the deploy": pulls from the collector (spans and deploy
+ * markers), diffs the chosen deploy against the one before it, and prints per-function verdicts as a
+ * table, a pull-request-ready markdown comment, or the JSON of DESIGN.md "CLI". With
+ * `--fail-on regression` the exit code gates a canary.
+ */
+import type { DeployDiffFunction, DeployDiffJson } from '@protocol/model';
+import { DEFAULT_SETTINGS } from '@protocol/settings';
+import { DeployNotFoundError } from '../language-server/deploys/deploy-choice';
+import { openEngine } from '../language-server/engine';
+import { formatCount, formatMs, formatPercent } from '../language-server/features/format';
+import { inert } from '../language-server/features/markdown';
+import { parseCommandArgs, UsageError } from './args';
+import { markdownTable, terminalSafe, textTable, type Align } from './text-table';
+
+const USAGE = `usage: prodlens diff [DIR] [--source URL] [--token T] [--db FILE] [--service S] [--env E]
+                     [--deploy VERSION] [--format table|markdown|json] [--fail-on regression]
+
+  DIR        the workspace, inside its git repository (default: the current directory)
+  --source   collector URL to pull spans and deploy markers from first; without it, use what is stored
+  --token    the collector's pull token (default: $PRODLENS_TOKEN)
+  --db       the SQLite store (default: per workspace under the user's cache directory)
+  --service  the service (default: the one deployed most recently)
+  --env      the deployment environment
+  --deploy   the deploy's version (default: the latest)
+  --format   table (default), markdown (for a pull-request comment) or json
+  --fail-on  regression: exit 1 when any function regressed
+
+exit codes:
+  0  the diff was printed (and nothing regressed, with --fail-on regression)
+  1  a function regressed (with --fail-on regression), or the diff failed
+  2  bad arguments, or an unknown --service, --env or --deploy`;
+
+const FORMATS = ['table', 'markdown', 'json'] as const;
+type Format = (typeof FORMATS)[number];
+
+export async function run(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs('diff', args, {
+    source: { type: 'string' },
+    token: { type: 'string' },
+    db: { type: 'string' },
+    service: { type: 'string' },
+    env: { type: 'string' },
+    deploy: { type: 'string' },
+    format: { type: 'string' },
+    'fail-on': { type: 'string' },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (positionals.length > 1) throw new UsageError(`prodlens diff takes one DIR, got ${positionals.length}.\n${USAGE}`);
+  const format = (values.format ?? 'table') as Format;
+  if (!FORMATS.includes(format)) throw new UsageError(`--format must be table, markdown or json, got "${values.format}"`);
+  const failOn = values['fail-on'];
+  if (failOn !== undefined && failOn !== 'regression') throw new UsageError(`--fail-on must be "regression", got "${failOn}"`);
+
+  const engine = await openEngine({
+    root: positionals[0] ?? process.cwd(),
+    settings: { ...DEFAULT_SETTINGS, collectorUrl: values.source ?? '' },
+    token: values.token ?? process.env.PRODLENS_TOKEN,
+    dbFile: values.db,
+    pullInBackground: false,
+    log: (level, message) => process.stderr.write(`prodlens diff: ${level}: ${message}\n`),
+  });
+  try {
+    await engine.catchUp();
+    await engine.pullDeployMarkers();
+    let diff: DeployDiffJson | null;
+    try {
+      diff = await engine.deployDiff({ service: values.service, environment: values.env, version: values.deploy });
+    } catch (err) {
+      if (err instanceof DeployNotFoundError) throw new UsageError(`prodlens diff: ${err.message}`);
+      throw err;
+    }
+    if (!diff) {
+      process.stderr.write('prodlens diff: no deploys known yet: send spans with service.version (OTEL_RESOURCE_ATTRIBUTES=service.version=…) or POST a deploy marker to the collector\n');
+      if (format === 'json') process.stdout.write('null\n');
+      return 0;
+    }
+    process.stdout.write(`${render(diff, format)}\n`);
+    return failOn === 'regression' && diff.functions.some((f) => f.verdict === 'regressed') ? 1 : 0;
+  } finally {
+    await engine.close();
+  }
+}
+
+export function render(diff: DeployDiffJson, format: Format): string {
+  if (format === 'json') return JSON.stringify(diff, null, 2);
+  const md = format === 'markdown';
+  const table = md ? markdownTable : textTable;
+  const s = diff.report.summary;
+  const prev = diff.deploy.previousVersion ? ` vs ${diff.deploy.previousVersion}` : '';
+  const title = `${diff.service}${diff.environment ? ` (${diff.environment})` : ''} ${diff.deploy.version}${prev}: ${s.regressed} regressed, ${s.improved} improved, ${s.unchanged} unchanged, ${s.insufficient} not enough data`;
+  const out = [md ? `### ${inline(title)}` : terminalSafe(title, 200), '', md ? `_${inline(diff.comparison)}_` : terminalSafe(diff.comparison, 200)];
+  for (const n of diff.report.notes) out.push(md ? `- ${inline(n)}` : `note: ${terminalSafe(n, 300)}`);
+  if (diff.gitProblem) out.push(md ? `- git: ${inline(diff.gitProblem)}` : `git: ${terminalSafe(diff.gitProblem, 300)}`);
+  out.push('');
+  const shown = diff.functions.filter((f) => f.verdict !== 'unchanged' || f.changedInDiff);
+  const headers = ['verdict', 'function', 'where', 'p95 before', 'p95 after', 'p95 ratio', 'errors before', 'errors after', 'q', 'n after', 'diff'];
+  const align: Align[] = ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left'];
+  out.push(shown.length ? table(headers, shown.map(row), align) : 'No function changed, and the diff touched none with data.');
+  if (md) out.push(...suspects(shown));
+  return out.join('\n');
+}
+
+function row(f: DeployDiffFunction): string[] {
+  const q = [f.latency.q, f.errors.q].filter((x): x is number => x !== null);
+  return [
+    f.verdict,
+    f.symbol,
+    `${f.file}:${f.line}`,
+    formatMs(f.before.p95Ms),
+    formatMs(f.after.p95Ms),
+    f.latency.p95Ratio === null ? '–' : `×${f.latency.p95Ratio.toFixed(2)}`,
+    f.before.errorRate === null ? '–' : formatPercent(f.before.errorRate),
+    f.after.errorRate === null ? '–' : formatPercent(f.after.errorRate),
+    q.length ? Math.min(...q).toPrecision(2) : '–',
+    formatCount(f.after.requests),
+    f.changedInDiff ? 'changed' : '',
+  ];
+}
+
+/** The diff lines inside each regressed function, as collapsed blocks under the table. */
+function suspects(fns: readonly DeployDiffFunction[]): string[] {
+  const out: string[] = [];
+  for (const f of fns) {
+    if (f.verdict !== 'regressed' || f.diffLines.length === 0) continue;
+    const body = f.diffLines.map((l) => l.replace(/`/g, 'ˋ')).join('\n');
+    out.push('', `<details><summary>${inline(f.symbol)}: the diff's lines in this function</summary>`, '', '```diff', body, '```', '</details>');
+  }
+  return out;
+}
+
+/** Markdown-inert one-line text (service names and notes may come from telemetry). */
+function inline(text: string): string {
+  return inert(text, 300);
+}

@@ -1,0 +1,67 @@
+/**
+ * Which spans are "before" and which "after" a deploy. While the old and new versions both serve
+ * (a rolling or canary rollout) they are compared over the same wall-clock time, which rules out
+ * time-of-day effects; otherwise the new version since it was first seen is compared with the old
+ * one over a window of the same length just before. Both windows end at the checkpoint reached, so
+ * each look tests the same data rather than a little more every minute.
+ */
+import { checkpointAt, DEFAULT_CHECKPOINTS } from '../analysis/checkpoints';
+import type { TimeWindow } from '../store/types';
+
+export interface VersionSpan {
+  version: string;
+  firstSeenMs: number;
+  lastSeenMs: number;
+}
+
+export interface DeployWindows {
+  before: TimeWindow;
+  after: TimeWindow;
+  /** Time since the deploy for the checkpoint logic. */
+  elapsedMs: number;
+  concurrent: boolean;
+  /** One line for the reader, e.g. "concurrent: 1.4.1 and 1.4.2 both serving for 42 min". */
+  comparison: string;
+}
+
+/** Longest window compared on each side: older data says more about the day than about the deploy. */
+export const MAX_WINDOW_MS = 6 * 3_600_000;
+/** Overlap shorter than this is a restart, not a rollout worth comparing concurrently. */
+const MIN_OVERLAP_MS = 5 * 60_000;
+
+export function chooseWindows(deploy: VersionSpan, previous: VersionSpan | null, nowMs: number): DeployWindows {
+  const deployedAt = deploy.firstSeenMs;
+  const elapsedMs = Math.max(0, nowMs - deployedAt);
+  const cp = checkpointAt(elapsedMs, 0.05, DEFAULT_CHECKPOINTS);
+  const lookMs = Math.min(cp.current ? cp.current.afterMs : elapsedMs, MAX_WINDOW_MS);
+
+  if (previous) {
+    const from = Math.max(previous.firstSeenMs, deployedAt);
+    const to = Math.min(previous.lastSeenMs, deploy.lastSeenMs, deployedAt + lookMs);
+    if (to - from >= MIN_OVERLAP_MS) {
+      const w = { fromMs: from, toMs: to + 1 };
+      return {
+        before: w,
+        after: w,
+        elapsedMs,
+        concurrent: true,
+        comparison: `concurrent: ${previous.version} and ${deploy.version} both serving for ${minutes(to - from)}`,
+      };
+    }
+  }
+  const after = { fromMs: deployedAt, toMs: deployedAt + Math.max(lookMs, 60_000) };
+  const before = { fromMs: deployedAt - (after.toMs - after.fromMs), toMs: deployedAt };
+  const what = previous ? previous.version : 'the service';
+  return {
+    before,
+    after,
+    elapsedMs,
+    concurrent: false,
+    comparison: `sequential: ${deploy.version} over its first ${minutes(after.toMs - after.fromMs)} against ${what} over the ${minutes(after.toMs - after.fromMs)} before`,
+  };
+}
+
+function minutes(ms: number): string {
+  const m = Math.round(ms / 60_000);
+  return m >= 120 ? `${Math.round(m / 60)} h` : `${m} min`;
+}
