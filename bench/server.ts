@@ -201,30 +201,34 @@ async function main(): Promise<void> {
   try {
     await pipelineIngest(root, dir, 204_800);
     const dbFile = path.join(dir, 'filled.db');
-    const engine = await openEngine({ root, settings: { ...DEFAULT_SETTINGS, window: '7d' }, dbFile, pullInBackground: false });
+    const engine = await openEngine({ root, settings: DEFAULT_SETTINGS, dbFile, pullInBackground: false });
+    const rssBefore = process.memoryUsage().rss;
     const fillRate = await fill(engine, total);
-    console.log(`fill (map + store, no collector): ${fmt(fillRate)} spans/s`);
-    const lens: number[] = [];
-    const hover: number[] = [];
-    for (let r = 0; r < 200; r++) {
-      const file = `src/service${r % FILES}.ts`;
-      let t = performance.now();
-      const stats = engine.functionStats(file);
-      lens.push(performance.now() - t);
-      const symbol = [...stats.keys()][r % Math.max(1, stats.size)];
-      if (!symbol) continue;
-      t = performance.now();
-      engine.functionDetail(file, symbol);
-      hover.push(performance.now() - t);
+    console.log(`fill (map + store, no collector): ${fmt(fillRate)} spans/s; engine RSS ${(rssBefore / 1024 ** 2).toFixed(0)} → ${(process.memoryUsage().rss / 1024 ** 2).toFixed(0)} MB`);
+    for (const window of ['1h', '7d']) {
+      engine.updateSettings({ ...DEFAULT_SETTINGS, window });
+      const lens: number[] = [];
+      const hover: number[] = [];
+      for (let r = 0; r < 200; r++) {
+        const file = `src/service${r % FILES}.ts`;
+        let t = performance.now();
+        const stats = engine.functionStats(file);
+        lens.push(performance.now() - t);
+        const symbol = [...stats.keys()][r % Math.max(1, stats.size)];
+        if (!symbol) continue;
+        t = performance.now();
+        engine.functionDetail(file, symbol);
+        hover.push(performance.now() - t);
+      }
+      console.log(`code lens (one 50-function file, ${window} window): p50 ${percentile(lens, 0.5).toFixed(1)} ms, p95 ${percentile(lens, 0.95).toFixed(1)} ms (target p95 ≤ 20 ms)`);
+      console.log(`hover (one function, ${window} window): p50 ${percentile(hover, 0.5).toFixed(1)} ms, p95 ${percentile(hover, 0.95).toFixed(1)} ms (target p95 ≤ 50 ms)`);
     }
     const bytes = ['', '-wal'].reduce((sum, s) => sum + (statSync(dbFile + s, { throwIfNoEntry: false })?.size ?? 0), 0);
     await engine.close();
-    console.log(`code lens (one 50-function file, 7-day window): p50 ${percentile(lens, 0.5).toFixed(1)} ms, p95 ${percentile(lens, 0.95).toFixed(1)} ms (target p95 ≤ 20 ms)`);
-    console.log(`hover (one function, 7-day window): p50 ${percentile(hover, 0.5).toFixed(1)} ms, p95 ${percentile(hover, 0.95).toFixed(1)} ms (target p95 ≤ 50 ms)`);
     console.log(`DB: ${(bytes / 1024 ** 2).toFixed(0)} MiB, ${(bytes / total).toFixed(0)} bytes per span (raw spans kept within the retention bound; rollups for all)`);
     const latency = await spanToLens(root, dir);
     console.log(`span reaching the collector → lens showing it (default settings): ${(latency / 1000).toFixed(2)} s (target ≤ 5 s)`);
-    console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB (target ≤ 300 MB)`);
+    console.log(`peak RSS of this benchmark process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB (it also holds an in-process collector and the naive pipeline's buffers; the engine's own RSS is printed after the fill)`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

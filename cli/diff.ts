@@ -5,12 +5,10 @@
  * `--fail-on regression` the exit code gates a canary.
  */
 import type { DeployDiffFunction, DeployDiffJson } from '@protocol/model';
-import { DEFAULT_SETTINGS } from '@protocol/settings';
-import { DeployNotFoundError } from '../language-server/deploys/deploy-choice';
-import { openEngine } from '../language-server/engine';
 import { formatCount, formatMs, formatPercent } from '../language-server/features/format';
 import { inert } from '../language-server/features/markdown';
 import { parseCommandArgs, UsageError } from './args';
+import { ENGINE_FLAGS, formatFlag, singleDir, withCaughtUpEngine, type Format } from './engine-command';
 import { markdownTable, terminalSafe, textTable, type Align } from './text-table';
 
 const USAGE = `usage: prodlens diff [DIR] [--source URL] [--token T] [--db FILE] [--service S] [--env E]
@@ -31,48 +29,24 @@ exit codes:
   1  a function regressed (with --fail-on regression), or the diff failed
   2  bad arguments, or an unknown --service, --env or --deploy`;
 
-const FORMATS = ['table', 'markdown', 'json'] as const;
-type Format = (typeof FORMATS)[number];
-
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('diff', args, {
-    source: { type: 'string' },
-    token: { type: 'string' },
-    db: { type: 'string' },
+    ...ENGINE_FLAGS,
     service: { type: 'string' },
     env: { type: 'string' },
     deploy: { type: 'string' },
-    format: { type: 'string' },
     'fail-on': { type: 'string' },
   });
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  if (positionals.length > 1) throw new UsageError(`prodlens diff takes one DIR, got ${positionals.length}.\n${USAGE}`);
-  const format = (values.format ?? 'table') as Format;
-  if (!FORMATS.includes(format)) throw new UsageError(`--format must be table, markdown or json, got "${values.format}"`);
+  const dir = singleDir('diff', positionals, USAGE);
+  const format = formatFlag(values.format);
   const failOn = values['fail-on'];
   if (failOn !== undefined && failOn !== 'regression') throw new UsageError(`--fail-on must be "regression", got "${failOn}"`);
-
-  const engine = await openEngine({
-    root: positionals[0] ?? process.cwd(),
-    settings: { ...DEFAULT_SETTINGS, collectorUrl: values.source ?? '' },
-    token: values.token ?? process.env.PRODLENS_TOKEN,
-    dbFile: values.db,
-    pullInBackground: false,
-    log: (level, message) => process.stderr.write(`prodlens diff: ${level}: ${message}\n`),
-  });
-  try {
-    await engine.catchUp();
-    await engine.pullDeployMarkers();
-    let diff: DeployDiffJson | null;
-    try {
-      diff = await engine.deployDiff({ service: values.service, environment: values.env, version: values.deploy });
-    } catch (err) {
-      if (err instanceof DeployNotFoundError) throw new UsageError(`prodlens diff: ${err.message}`);
-      throw err;
-    }
+  return withCaughtUpEngine('diff', dir, values, {}, async (engine) => {
+    const diff = await engine.deployDiff({ service: values.service, environment: values.env, version: values.deploy });
     if (!diff) {
       process.stderr.write('prodlens diff: no deploys known yet: send spans with service.version (OTEL_RESOURCE_ATTRIBUTES=service.version=…) or POST a deploy marker to the collector\n');
       if (format === 'json') process.stdout.write('null\n');
@@ -80,9 +54,7 @@ export async function run(args: string[]): Promise<number> {
     }
     process.stdout.write(`${render(diff, format)}\n`);
     return failOn === 'regression' && diff.functions.some((f) => f.verdict === 'regressed') ? 1 : 0;
-  } finally {
-    await engine.close();
-  }
+  });
 }
 
 export function render(diff: DeployDiffJson, format: Format): string {

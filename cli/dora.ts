@@ -3,10 +3,8 @@
  * history and deploy diffs as `prodlens diff`.
  */
 import type { DoraReport } from '@protocol/model';
-import { DEFAULT_SETTINGS } from '@protocol/settings';
-import { DeployNotFoundError } from '../language-server/deploys/deploy-choice';
-import { openEngine } from '../language-server/engine';
-import { durationFlag, parseCommandArgs, UsageError } from './args';
+import { durationFlag, parseCommandArgs } from './args';
+import { ENGINE_FLAGS, formatFlag, singleDir, withCaughtUpEngine, type Format } from './engine-command';
 import { markdownTable, textTable } from './text-table';
 
 const USAGE = `usage: prodlens dora [DIR] [--source URL] [--token T] [--db FILE] [--service S] [--env E]
@@ -23,47 +21,23 @@ const USAGE = `usage: prodlens dora [DIR] [--source URL] [--token T] [--db FILE]
 
 exit codes: 0 printed, 1 failed, 2 bad arguments or unknown service`;
 
-const FORMATS = ['table', 'markdown', 'json'] as const;
-type Format = (typeof FORMATS)[number];
-
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('dora', args, {
-    source: { type: 'string' },
-    token: { type: 'string' },
-    db: { type: 'string' },
+    ...ENGINE_FLAGS,
     service: { type: 'string' },
     env: { type: 'string' },
     period: { type: 'string' },
-    format: { type: 'string' },
   });
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  if (positionals.length > 1) throw new UsageError(`prodlens dora takes one DIR, got ${positionals.length}.\n${USAGE}`);
-  const format = (values.format ?? 'table') as Format;
-  if (!FORMATS.includes(format)) throw new UsageError(`--format must be table, markdown or json, got "${values.format}"`);
+  const dir = singleDir('dora', positionals, USAGE);
+  const format = formatFlag(values.format);
   const period = values.period ?? '30d';
   durationFlag('period', period, 0);
-
-  const engine = await openEngine({
-    root: positionals[0] ?? process.cwd(),
-    settings: { ...DEFAULT_SETTINGS, collectorUrl: values.source ?? '' },
-    token: values.token ?? process.env.PRODLENS_TOKEN,
-    dbFile: values.db,
-    pullInBackground: false,
-    log: (level, message) => process.stderr.write(`prodlens dora: ${level}: ${message}\n`),
-  });
-  try {
-    await engine.catchUp();
-    await engine.pullDeployMarkers();
-    let report: DoraReport | null;
-    try {
-      report = await engine.dora({ service: values.service, environment: values.env, period });
-    } catch (err) {
-      if (err instanceof DeployNotFoundError) throw new UsageError(`prodlens dora: ${err.message}`);
-      throw err;
-    }
+  return withCaughtUpEngine('dora', dir, values, {}, async (engine) => {
+    const report = await engine.dora({ service: values.service, environment: values.env, period });
     if (!report) {
       process.stderr.write('prodlens dora: no deploys known yet\n');
       if (format === 'json') process.stdout.write('null\n');
@@ -71,9 +45,7 @@ export async function run(args: string[]): Promise<number> {
     }
     process.stdout.write(`${render(report, format, period)}\n`);
     return 0;
-  } finally {
-    await engine.close();
-  }
+  });
 }
 
 export function render(r: DoraReport, format: Format, period: string): string {

@@ -3,10 +3,9 @@
  * per-function numbers the code lenses show (DESIGN.md "CLI": flags and JSON are a contract).
  */
 import type { ReportJson } from '@protocol/model';
-import { DEFAULT_SETTINGS } from '@protocol/settings';
 import { formatCount, formatMs, formatPercent, formatRate } from '../language-server/features/format';
-import { openEngine } from '../language-server/engine';
-import { durationFlag, parseCommandArgs, UsageError } from './args';
+import { durationFlag, parseCommandArgs } from './args';
+import { ENGINE_FLAGS, formatFlag, singleDir, withCaughtUpEngine, type Format } from './engine-command';
 import { markdownTable, textTable, type Align } from './text-table';
 
 const USAGE = `usage: prodlens report [DIR] [--source URL] [--token T] [--db FILE] [--window 1h] [--format table|markdown|json]
@@ -18,43 +17,21 @@ const USAGE = `usage: prodlens report [DIR] [--source URL] [--token T] [--db FIL
   --window   how far back to look (default 1h)
   --format   table (default), markdown or json`;
 
-const FORMATS = ['table', 'markdown', 'json'] as const;
-type Format = (typeof FORMATS)[number];
-
 export async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs('report', args, {
-    source: { type: 'string' },
-    token: { type: 'string' },
-    db: { type: 'string' },
-    window: { type: 'string' },
-    format: { type: 'string' },
-  });
+  const { values, positionals } = parseCommandArgs('report', args, { ...ENGINE_FLAGS, window: { type: 'string' } });
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  if (positionals.length > 1) throw new UsageError(`prodlens report takes one DIR, got ${positionals.length}.\n${USAGE}`);
-  const format = (values.format ?? 'table') as Format;
-  if (!FORMATS.includes(format)) throw new UsageError(`--format must be table, markdown or json, got "${values.format}"`);
+  const dir = singleDir('report', positionals, USAGE);
+  const format = formatFlag(values.format);
   const window = values.window ?? '1h';
   durationFlag('window', window, 0);
-
-  const engine = await openEngine({
-    root: positionals[0] ?? process.cwd(),
-    settings: { ...DEFAULT_SETTINGS, collectorUrl: values.source ?? '', window },
-    token: values.token ?? process.env.PRODLENS_TOKEN,
-    dbFile: values.db,
-    pullInBackground: false,
-    log: (level, message) => process.stderr.write(`prodlens report: ${level}: ${message}\n`),
-  });
-  try {
-    await engine.catchUp();
+  return withCaughtUpEngine('report', dir, values, { window }, async (engine) => {
     const report: ReportJson = { functions: engine.allFunctionStats(), unmapped: engine.unmapped() };
     process.stdout.write(`${render(report, format, window, engine.settings().minSamples)}\n`);
     return 0;
-  } finally {
-    await engine.close();
-  }
+  });
 }
 
 export function render(report: ReportJson, format: Format, window: string, minSamples: number): string {
