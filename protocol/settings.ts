@@ -33,6 +33,12 @@ export const settingsSchema = z.object({
     .describe('full: rate, errors, p50/p95/p99 and sample size; compact: rate, errors and p95.')
     .default('full'),
   minSamples: z.number().int().min(1).max(100000).describe('Fewer requests than this show "too few samples" instead of percentiles.').default(20),
+  serverRuntime: z
+    .string()
+    .describe(
+      'Node executable that runs the language server (empty: VS Code\'s own). Set it, e.g. to /usr/bin/node, when better-sqlite3 was built for another Node version than the editor\'s.',
+    )
+    .default(''),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

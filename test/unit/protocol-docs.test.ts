@@ -15,4 +15,12 @@ describe('ARCHITECTURE.md documents the protocol', () => {
     const missing = methods.filter((m) => !doc.includes(`\`${m}\``));
     expect(missing).toEqual([]);
   });
+
+  it('lists every webview message type', () => {
+    const types = [...new Set([...read('protocol/webview.ts').matchAll(/type: z\.literal\('([A-Za-z]+)'\)/g)].map((m) => m[1]!))];
+    expect(types.length).toBeGreaterThan(5);
+    const section = doc.slice(doc.indexOf('### Webview messages'));
+    const missing = types.filter((t) => !section.includes(`\`${t}\``));
+    expect(missing).toEqual([]);
+  });
 });
