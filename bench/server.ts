@@ -99,7 +99,7 @@ async function pipelineIngest(root: string, dir: string, spans: number): Promise
     const size = 512;
     const now = Date.now();
     for (let b = 0; b < spans / size; b++) {
-      const res = await fetch(`${collector.httpUrl}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: traceRequestProtobuf(syntheticBatch(b, size, now), 'shop') });
+      const res = await fetch(`${collector.httpUrl}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: new Uint8Array(traceRequestProtobuf(syntheticBatch(b, size, now), 'shop')) });
       if (!res.ok) throw new Error(`collector answered ${res.status}`);
     }
     const engine = await openEngine({ root, settings: { ...DEFAULT_SETTINGS, collectorUrl: collector.httpUrl }, token: collector.token, dbFile: path.join(dir, 'pipeline.db'), pullInBackground: false });
@@ -175,7 +175,7 @@ async function spanToLens(root: string, dir: string): Promise<number> {
   try {
     await client.status((s) => s.state === 'idle' || s.state === 'connected');
     const sent = performance.now();
-    const res = await fetch(`${collector.httpUrl}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: traceRequestProtobuf(syntheticBatch(0, 1, Date.now()), 'shop') });
+    const res = await fetch(`${collector.httpUrl}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: new Uint8Array(traceRequestProtobuf(syntheticBatch(0, 1, Date.now()), 'shop')) });
     if (!res.ok) throw new Error(`collector answered ${res.status}`);
     for (;;) {
       await client.nextLensRefresh();

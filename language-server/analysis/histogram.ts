@@ -59,16 +59,8 @@ export function sortedBuckets(buckets: ReadonlyMap<number, number>): Array<[numb
 
 /** The q-quantile (0..1) in microseconds, or null for an empty histogram. */
 export function quantile(buckets: ReadonlyMap<number, number>, q: number): number | null {
-  const sorted = sortedBuckets(buckets);
-  const n = sorted.reduce((s, [, c]) => s + c, 0);
-  if (n === 0) return null;
-  const rank = Math.max(1, Math.ceil(q * n));
-  let seen = 0;
-  for (const [i, c] of sorted) {
-    seen += c;
-    if (seen >= rank) return bucketValue(i);
-  }
-  return bucketValue(sorted[sorted.length - 1]![0]);
+  const index = quantileIndex(buckets, q);
+  return index === null ? null : bucketValue(index);
 }
 
 /**

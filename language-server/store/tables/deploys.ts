@@ -3,15 +3,7 @@ import { prepareNamed } from '../named-statements';
 import type { DeployRecord } from '../types';
 import sql from './deploys.sql';
 
-export interface DeploySeen {
-  service: string;
-  environment: string;
-  version: string;
-  commit: string | null;
-  firstSeenMs: number;
-  lastSeenMs: number;
-  spanCount: number;
-}
+export type DeploySeen = Omit<DeployRecord, 'source'>;
 
 export interface DeployMarkerRow {
   service: string;
