@@ -9,10 +9,8 @@
  * `deploy-panel.css` copied from dist/webview.
  */
 import type { StandaloneData } from '@protocol/webview';
+import { htmlShell } from './html-shell';
 
-function attr(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
 
 export function embedJson(data: unknown): string {
   return JSON.stringify(data).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
@@ -22,20 +20,11 @@ export function renderStandalonePage(data: StandaloneData, scriptPath: string, c
   const title = `Prodlens · ${data.deployDiff.service} ${data.deployDiff.deploy.version}`;
   // 'self' covers pages served over HTTP; file: covers a report opened from disk.
   const csp = "default-src 'none'; script-src 'self' file:; style-src 'self' file:; img-src 'self' file:";
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${attr(title)}</title>
-<link rel="stylesheet" href="${attr(cssPath)}">
-</head>
-<body>
-<main id="root"></main>
-<script type="application/json" id="prodlens-data">${embedJson(data)}</script>
-<script src="${attr(scriptPath)}"></script>
-</body>
-</html>
-`;
+  return htmlShell({
+    csp,
+    title,
+    styleHref: cssPath,
+    scriptSrc: scriptPath,
+    bodyExtra: `<script type="application/json" id="prodlens-data">${embedJson(data)}</script>`,
+  });
 }
