@@ -37,14 +37,21 @@ const webviews = readdirSync('webview')
     platform: 'browser',
     target: 'es2022',
     format: 'iife',
+    // Panels load these on every open: minified, licences in a side file, no source map shipped.
+    minify: true,
+    legalComments: 'external',
     alias,
     logLevel: 'warning',
   }));
 
 const configs = [
   node('cli/main.ts', 'dist/cli.js'),
+  // The workspace index's parse workers (language-server/index/parse-pool.ts) load this file.
+  node('language-server/index/parse-worker.ts', 'dist/parse-worker.js'),
   ...(existsSync('language-server/main.ts') ? [node('language-server/main.ts', 'dist/server.js')] : []),
   ...(existsSync('examples/demo.ts') ? [node('examples/demo.ts', 'dist/demo.js')] : []),
+  // instrument/ as a library: the application's own @opentelemetry/api must be the one it uses.
+  ...(existsSync('instrument/index.ts') ? [{ ...node('instrument/index.ts', 'dist/instrument/index.js'), external: ['@opentelemetry/api'] }] : []),
   ...(existsSync('extension/main.ts') ? [node('extension/main.ts', 'dist/extension.js')] : []),
   ...benches,
   ...webviews,

@@ -25,4 +25,8 @@ export const commands: Record<string, CliCommand> = {
     summary: 'run the language server over stdio for any LSP editor',
     load: () => import('./lsp'),
   },
+  mcp: {
+    summary: 'run the MCP server over stdio so AI assistants can ask production (function stats, deploy changes, traces)',
+    load: () => import('./mcp'),
+  },
 };

@@ -20,7 +20,9 @@ const USAGE = `usage: prodlens diff [DIR] [--source URL] [--token T] [--db FILE]
   --db       the SQLite store (default: per workspace under the user's cache directory)
   --service  the service (default: the one deployed most recently)
   --env      the deployment environment
-  --deploy   the deploy's version (default: the latest)
+  --deploy   the deploy (default: the latest): a version picks its latest deploy; a version
+             deployed more than once (a rollback, a re-deploy) takes V@N for its Nth deploy
+             (1.4.1@2) or V@TIME for the one serving at an ISO time (1.4.1@2026-11-21T10:00:00Z)
   --format   table (default), markdown (for a pull-request comment) or json
   --fail-on  regression: exit 1 when any function regressed
 
@@ -67,8 +69,10 @@ export function render(diff: DeployDiffJson, format: Format): string {
   const out = [md ? `### ${inline(title)}` : terminalSafe(title, 200), '', md ? `_${inline(diff.comparison)}_` : terminalSafe(diff.comparison, 200)];
   for (const n of diff.report.notes) out.push(md ? `- ${inline(n)}` : `note: ${terminalSafe(n, 300)}`);
   if (diff.gitProblem) out.push(md ? `- git: ${inline(diff.gitProblem)}` : `git: ${terminalSafe(diff.gitProblem, 300)}`);
+  const edited = editedSince(diff);
+  if (edited) out.push(md ? `- ${inline(edited)}` : `note: ${terminalSafe(edited, 300)}`);
   out.push('');
-  const shown = diff.functions.filter((f) => f.verdict !== 'unchanged' || f.changedInDiff);
+  const shown = diff.functions.filter((f) => f.verdict !== 'unchanged' || f.changedInDiff || f.dailyCycle === true);
   const headers = ['verdict', 'function', 'where', 'p95 before', 'p95 after', 'p95 ratio', 'errors before', 'errors after', 'q', 'n after', 'diff'];
   const align: Align[] = ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left'];
   out.push(shown.length ? table(headers, shown.map(row), align) : 'No function changed, and the diff touched none with data.');
@@ -76,10 +80,18 @@ export function render(diff: DeployDiffJson, format: Format): string {
   return out.join('\n');
 }
 
+/** Functions edited in the workspace since the deployed commit: their numbers describe older code. */
+function editedSince(diff: DeployDiffJson): string | null {
+  const list = diff.changedSinceDeploy ?? [];
+  if (list.length === 0) return null;
+  const names = list.slice(0, 10).map((c) => c.symbol).join(', ');
+  return `changed in the workspace since ${diff.deploy.version} was deployed: ${names}${list.length > 10 ? ` and ${list.length - 10} more` : ''}`;
+}
+
 function row(f: DeployDiffFunction): string[] {
   const q = [f.latency.q, f.errors.q].filter((x): x is number => x !== null);
   return [
-    f.verdict,
+    f.dailyCycle ? `${f.verdict} (daily cycle)` : f.verdict,
     f.symbol,
     `${f.file}:${f.line}`,
     formatMs(f.before.p95Ms),

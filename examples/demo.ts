@@ -1,98 +1,132 @@
 /**
- * `npm run demo`: the collector's main job end to end. A collector starts on 127.0.0.1 (port 0,
- * temp dir); a small "checkout" service instrumented with the real OpenTelemetry SDK sends spans
- * over OTLP/HTTP protobuf; then everything is pulled back through the pull API and summarised.
+ * `npm run demo`: Prodlens's main job end to end, on this machine, in one command. A collector
+ * (`prodlens collector`) starts on 127.0.0.1; the sample shop (examples/shop-service) runs as a real Node process from a
+ * fresh git repository, instrumented with the OpenTelemetry Node SDK; a load generator drives it;
+ * version 2 is committed and deployed (one function slower, one throwing); then the language
+ * server's engine ingests everything and the demo prints the per-function report and "what changed
+ * since the deploy", and writes the deploy panel as HTML and PNG.
+ *
+ * Usage: node dist/demo.js [--quick] [--out DIR] [--json]
+ *   --quick  less traffic (also PRODLENS_DEMO_QUICK=1), for CI
+ *   --out    where the HTML and PNG go (default ./prodlens-demo)
+ *   --json   print the result as JSON on stdout instead of the tables
+ * Exit codes: 0 done; 1 a part failed (the message says which); 2 bad arguments.
  */
-import { SpanStatusCode } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { Resource } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { startCollector } from '../collector/server';
-import { otlp } from '../collector/otlp-root';
-import { PULL_HEADERS, decodePullFrames, type PulledBatch } from '../protocol/collector';
+import { parseArgs } from 'node:util';
+import { analyse, printable } from './demo/analysis';
+import { Cleanup } from './demo/cleanup';
+import { startCollectorProcess } from './demo/collector';
+import { driveLoad, type LoadResult } from './demo/load';
+import { screenshot, writePanel, type Screenshot } from './demo/page';
+import { startPayments } from './demo/payments';
+import { Progress } from './demo/progress';
+import { commitVersion2, createRepo } from './demo/repo';
+import { startService, type ServiceOptions } from './demo/service';
 
-const ROUTES = ['GET /orders/:id', 'POST /checkout', 'GET /cart'];
+const USAGE = 'usage: node dist/demo.js [--quick] [--out DIR] [--json]';
+const PROJECT_ROOT = path.resolve(__dirname, '..');
+const SERVICE = 'shop';
+const ENVIRONMENT = 'demo';
+/** Requests per second: well below what the shop can serve on a small machine, so it is not queueing. */
+const RATE_PER_SEC = 150;
 
-async function generate(collectorUrl: string): Promise<number> {
-  const provider = new BasicTracerProvider({ resource: new Resource({ 'service.name': 'checkout', 'service.version': '1.0.0' }) });
-  provider.addSpanProcessor(new BatchSpanProcessor(new OTLPTraceExporter({ url: `${collectorUrl}/v1/traces` }), { maxExportBatchSize: 100, scheduledDelayMillis: 10 }));
-  const tracer = provider.getTracer('demo-generator');
-  let sent = 0;
-  for (let i = 0; i < 300; i++) {
-    const route = ROUTES[i % ROUTES.length]!;
-    tracer.startActiveSpan(route, { attributes: { 'http.route': route.split(' ')[1], 'code.function.name': `handler${i % 3}` } }, (span) => {
-      const child = tracer.startSpan('db.query', { attributes: { 'db.system': 'postgresql' } });
-      child.end();
-      if (i % 17 === 0) span.setStatus({ code: SpanStatusCode.ERROR, message: 'payment declined' });
-      span.end();
-      sent += 2;
-    });
-  }
-  await provider.shutdown(); // flushes every pending batch
-  return sent;
+interface Options {
+  quick: boolean;
+  out: string;
+  json: boolean;
 }
 
-async function pullEverything(url: string, token: string): Promise<PulledBatch[]> {
-  const batches: PulledBatch[] = [];
-  let cursor = '';
-  for (;;) {
-    const res = await fetch(`${url}/v1/pull?max=1000${cursor ? `&cursor=${cursor}` : ''}`, { headers: { authorization: `Bearer ${token}` } });
-    if (!res.ok) throw new Error(`pull answered ${res.status}: ${await res.text()}`);
-    const frames = decodePullFrames(new Uint8Array(await res.arrayBuffer()));
-    if (frames.length === 0) return batches;
-    batches.push(...frames);
-    cursor = res.headers.get(PULL_HEADERS.nextCursor) ?? cursor;
+function options(argv: string[]): Options {
+  const { values } = parseArgs({ args: argv, options: { quick: { type: 'boolean' }, out: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' } }, strict: true });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
   }
+  return { quick: values.quick === true || process.env.PRODLENS_DEMO_QUICK === '1', out: path.resolve(values.out ?? 'prodlens-demo'), json: values.json === true };
 }
 
-function summarise(batches: PulledBatch[]): void {
-  const counts = new Map<string, { spans: number; errors: number }>();
-  let bytes = 0;
-  for (const batch of batches) {
-    bytes += batch.payload.length;
-    const request = otlp.traceRequest.toObject(otlp.traceRequest.decode(batch.payload), { arrays: true }) as {
-      resourceSpans: Array<{ resource?: { attributes: Array<{ key: string; value: { stringValue?: string } }> }; scopeSpans: Array<{ spans: Array<{ name: string; status?: { code?: number } }> }> }>;
-    };
-    for (const rs of request.resourceSpans) {
-      const service = rs.resource?.attributes.find((a) => a.key === 'service.name')?.value.stringValue ?? '?';
-      for (const span of rs.scopeSpans.flatMap((s) => s.spans)) {
-        const key = `${service}  ${span.name}`;
-        const c = counts.get(key) ?? { spans: 0, errors: 0 };
-        c.spans++;
-        if (span.status?.code === 2) c.errors++;
-        counts.set(key, c);
-      }
-    }
-  }
-  console.log(`pulled ${batches.length} batches (cursors ${batches[0]?.seq}…${batches.at(-1)?.seq}), ${bytes} bytes of OTLP protobuf\n`);
-  console.log('service   span name          spans  errors');
-  for (const [key, c] of [...counts].sort()) {
-    const [service, name] = key.split('  ');
-    console.log(`${service!.padEnd(9)} ${name!.padEnd(18)} ${String(c.spans).padStart(5)}  ${String(c.errors).padStart(6)}`);
-  }
-}
+async function run(o: Options, progress: Progress, cleanup: Cleanup) {
+  // A p95 over a longer stretch of traffic is less at the mercy of a few busy seconds on the
+  // machine; --quick is the least that keeps the verdicts steady on a loaded CI runner.
+  const perVersion = o.quick ? 2400 : 4000;
+  const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'prodlens-demo-'));
+  cleanup.add('removing the temp dir', () => fs.rm(tmp, { recursive: true, force: true }));
 
-async function main(): Promise<void> {
-  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'prodlens-demo-'));
+  progress.step('starting the collector on 127.0.0.1');
   const token = randomBytes(16).toString('hex');
-  const collector = await startCollector({ dataDir, token, httpPort: 0, grpcPort: 0 });
-  try {
-    console.log(`collector listening on ${collector.httpUrl} (gRPC ${collector.grpcAddress}), spool in ${dataDir}`);
-    const sent = await generate(collector.httpUrl);
-    console.log(`generator sent ${sent} spans with the OpenTelemetry SDK (OTLP/HTTP protobuf)`);
-    summarise(await pullEverything(collector.httpUrl, token));
-  } finally {
-    await collector.close();
-    await fs.rm(dataDir, { recursive: true, force: true });
-  }
-  console.log('\ncollector shut down cleanly');
+  const collector = await startCollectorProcess(PROJECT_ROOT, path.join(tmp, 'spool'), token);
+  cleanup.add('closing the collector', () => collector.close());
+  const payments = await startPayments();
+  cleanup.add('closing the payments server', () => payments.close());
+
+  progress.step('creating the shop repository (version 1)');
+  const repo = await createRepo(PROJECT_ROOT, tmp);
+  const base: Omit<ServiceOptions, 'version' | 'commit'> = { repoDir: repo.dir, nodePath: repo.nodePath, collectorUrl: collector.httpUrl, paymentsUrl: payments.url };
+
+  const serve = async (version: string, commit: string, seed: number): Promise<LoadResult> => {
+    progress.step(`starting shop ${version} (${commit.slice(0, 7)})`);
+    const service = await startService({ ...base, version, commit });
+    cleanup.add(`stopping shop ${version}`, () => service.kill());
+    progress.step(`shop ${version}: sending ${perVersion} requests`);
+    const load = await driveLoad(service.url, perVersion, { ratePerSec: RATE_PER_SEC, maxInFlight: 64, seed, onProgress: (n) => progress.update(`${n}/${perVersion}`) });
+    progress.step(`shop ${version}: stopping (flushing its spans)`);
+    await service.stop();
+    return load;
+  };
+  const v1 = await serve('1.0.0', repo.commit, 1);
+  progress.step('deploying version 2 (a real commit)');
+  const v2 = await serve('2.0.0', await commitVersion2(repo), 2);
+
+  progress.step('analysing: index, pull, per-function report, deploy diff');
+  const analysis = await analyse({ repoDir: repo.dir, collectorUrl: collector.httpUrl, token, dbFile: path.join(tmp, 'prodlens.db'), service: SERVICE, environment: ENVIRONMENT, version: '2.0.0' });
+
+  progress.step('writing the deploy panel (HTML, PNG)');
+  const html = await writePanel(PROJECT_ROOT, o.out, analysis.diff, analysis.dora);
+  const shot: Screenshot = await screenshot(html, process.env.CHROMIUM ?? '/usr/bin/chromium');
+  return { v1, v2, analysis, html, shot, workDir: tmp };
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+async function main(): Promise<number> {
+  let o: Options;
+  try {
+    o = options(process.argv.slice(2));
+  } catch (err) {
+    process.stderr.write(`demo: ${err instanceof Error ? err.message : String(err)}\n${USAGE}\n`);
+    return 2;
+  }
+  const progress = new Progress();
+  const cleanup = new Cleanup();
+  cleanup.onSignals((m) => progress.finish(m));
+  try {
+    const r = await run(o, progress, cleanup);
+    const seconds = progress.elapsed();
+    progress.finish(`done in ${seconds.toFixed(1)} s`);
+    const load = (l: LoadResult) => ({ requests: l.requests, byStatus: l.byStatus, seconds: l.seconds });
+    const png = 'png' in r.shot ? r.shot.png : null;
+    if (o.json) {
+      const { report, diff, spans, checkpoint, warnings } = r.analysis;
+      process.stdout.write(`${JSON.stringify({ seconds, workDir: r.workDir, spans, load: { v1: load(r.v1), v2: load(r.v2) }, checkpoint, report, diff, html: r.html, png, screenshotSkipped: 'skipped' in r.shot ? r.shot.skipped : null, warnings }, null, 2)}\n`);
+    } else {
+      const status = (l: LoadResult) => Object.entries(l.byStatus).map(([s, n]) => `${n}×${s}`).join(' ');
+      process.stdout.write(`\nshop 1.0.0: ${r.v1.requests} requests in ${r.v1.seconds.toFixed(1)} s (${status(r.v1)}); shop 2.0.0: ${r.v2.requests} in ${r.v2.seconds.toFixed(1)} s (${status(r.v2)}); ${r.analysis.spans} spans ingested\n\n`);
+      process.stdout.write(`${printable(r.analysis)}\n`);
+      process.stdout.write(`deploy panel: ${r.html}\n`);
+      process.stdout.write(png ? `screenshot:   ${png}\n` : `screenshot skipped: ${'skipped' in r.shot ? r.shot.skipped : ''}\n`);
+    }
+    return 0;
+  } catch (err) {
+    if (cleanup.interrupted) return 130;
+    progress.finish('failed');
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  } finally {
+    const problems = await cleanup.run();
+    for (const p of problems) process.stderr.write(`demo: cleanup: ${p}\n`);
+  }
+}
+
+void main().then((code) => process.exit(code));

@@ -8,6 +8,7 @@ import { startLocalCollector } from './local-collector';
 import { showDeployPanel } from './panels/deploy-panel';
 import { showFunctionPanel } from './panels/function-panel';
 import { showTracePanel } from './panels/trace-panel';
+import { unmappedItem } from './unmapped-text';
 
 type Handler = (ctx: Ctx, ...args: unknown[]) => unknown;
 
@@ -21,7 +22,10 @@ async function connect(ctx: Ctx): Promise<void> {
     validateInput: (v) => (/^https?:\/\/[^\s/]+/.test(v.trim()) ? undefined : 'An http:// or https:// URL, e.g. http://127.0.0.1:4318'),
   });
   if (url === undefined) return;
-  await vscode.workspace.getConfiguration('prodlens').update('collectorUrl', url.trim(), vscode.ConfigurationTarget.Workspace);
+  // Restricted mode ignores prodlens.collectorUrl from workspace settings (package.json
+  // restrictedConfigurations), so an untrusted workspace keeps the URL in user settings.
+  const target = vscode.workspace.isTrusted ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  await vscode.workspace.getConfiguration('prodlens').update('collectorUrl', url.trim(), target);
   ctx.output.info(`collector URL set to ${url.trim()}`);
 }
 
@@ -74,7 +78,7 @@ async function showUnmapped(ctx: Ctx): Promise<void> {
   const rows = await client.sendRequest(lsp.unmapped);
   if (rows.length === 0) return void vscode.window.showInformationMessage('Prodlens: every span in the window maps to a function.');
   await vscode.window.showQuickPick(
-    rows.map((r) => ({ label: r.name, description: `${r.service}${r.route ? ` · ${r.route}` : ''} · ${r.count} spans`, detail: `reason: ${r.reason}` })),
+    rows.map(unmappedItem),
     { title: 'Prodlens: unmapped telemetry', matchOnDescription: true },
   );
 }

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { restartClient, startClient } from './client';
 import { registerCommands } from './commands';
 import { Ctx } from './ctx';
+import { registerLmTools } from './lm-tools';
 import { StatusBar } from './status-bar';
 
 // VS Code holds one extension instance per host; the context is kept here only so deactivate can
@@ -16,6 +17,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   ctx.track(output);
   ctx.track(ctx.statusBar);
   registerCommands(ctx);
+  registerLmTools(ctx);
   // The server reads most settings itself (workspace/configuration); these two change how it is
   // started or what it connects with, so they restart it.
   ctx.track(

@@ -19,17 +19,21 @@ import { createRouteExtractor } from './index/routes';
 import type { SymbolDef } from './index/types';
 import { WorkspaceIndex } from './index/workspace-index';
 import { SpanResolver } from './mapping/span-resolver';
+import { AMBIGUOUS_FILE, groupRef, withAmbiguity } from './mapping/ambiguous-group';
 import { openStore, type Store } from './store';
 import { defaultDbFile } from './db-location';
 import { toDeployInfo } from './deploys/deploy-choice';
 import { computeDeployDiff, type DeployDiffDeps } from './deploys/deploy-diff';
 import { computeDoraReport } from './deploys/dora';
-import { Git } from './deploys/git';
+import { Git, GitUnavailableError } from './deploys/git';
 import { LatestDiffCache } from './deploys/latest-diff-cache';
 import { fetchDeployMarkers } from './deploys/markers';
 import { SymbolExtractor } from './index/symbol-extractor';
 
 export type LogLevel = 'info' | 'warn' | 'error';
+
+/** Why a deploy diff has no changed functions in an untrusted workspace (`gitEnabled: false`). */
+export const GIT_DISABLED = 'workspace not trusted: git disabled';
 
 export interface EngineOptions {
   root: string;
@@ -42,6 +46,11 @@ export interface EngineOptions {
   onStatus?: (status: StatusParams) => void;
   onIngest?: () => void;
   log?: (level: LogLevel, message: string) => void;
+  /**
+   * Run git for deploy diffs and DORA lead times (default true). False in an untrusted workspace:
+   * git reads the repository's config, which can name programs to run.
+   */
+  gitEnabled?: boolean;
 }
 
 export interface Engine extends EngineView {
@@ -145,14 +154,20 @@ class EngineImpl implements Engine {
 
   functionStats(file: string, nowMs = Date.now()): Map<string, FunctionStats> {
     const rows = this.store.functionStats({ ...this.window(nowMs), ...this.filters(), files: [file] });
-    return new Map(rows.map((s) => [s.symbol, this.withCurrentLine(s)]));
+    const all = withAmbiguity(rows, this.ambiguousGroups(nowMs), this.index, file);
+    return new Map(all.map((s) => [s.symbol, this.withCurrentLine(s)]));
   }
 
   allFunctionStats(nowMs = Date.now()): FunctionStats[] {
-    return this.store
-      .functionStats({ ...this.window(nowMs), ...this.filters() })
+    const rows = this.store.functionStats({ ...this.window(nowMs), ...this.filters() });
+    return withAmbiguity(rows, rows.filter((r) => r.file === AMBIGUOUS_FILE), this.index)
       .map((s) => this.withCurrentLine(s))
       .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+  }
+
+  /** Calls of routes with several handlers, held by each route's virtual function. */
+  private ambiguousGroups(nowMs: number): FunctionStats[] {
+    return this.store.functionStats({ ...this.window(nowMs), ...this.filters(), files: [AMBIGUOUS_FILE] });
   }
 
   /** Lines come from the workspace as it is now, not from when the span was stored. */
@@ -162,9 +177,13 @@ class EngineImpl implements Engine {
   }
 
   functionDetail(file: string, symbol: string, nowMs = Date.now()): FunctionDetail | null {
-    const detail = this.store.functionDetail({ file, qualifiedName: symbol }, this.window(nowMs));
-    if (!detail?.stats) return null;
-    return toDetail(detail, this.withCurrentLine(detail.stats));
+    const own = this.store.functionDetail({ file, qualifiedName: symbol }, this.window(nowMs));
+    const stats = withAmbiguity(own?.stats ? [own.stats] : [], this.ambiguousGroups(nowMs), this.index, file).find((s) => s.symbol === symbol);
+    // A handler whose calls are all ambiguous shows its route's distribution and traces.
+    const share = stats?.ambiguity;
+    const detail = own?.stats ? own : share ? this.store.functionDetail(groupRef(share.route, share.candidates.map((c) => ({ file: c.file, qualifiedName: c.symbol }))), this.window(nowMs)) : null;
+    if (!detail?.stats || !stats) return null;
+    return toDetail(detail, this.withCurrentLine(stats));
   }
 
   unmapped(): UnmappedTelemetry[] {
@@ -183,13 +202,16 @@ class EngineImpl implements Engine {
       statusMessage: s.statusMessage,
       attributes: s.attributes,
       exception: s.exceptions[0] ? { type: s.exceptions[0].type, message: s.exceptions[0].message, stacktrace: s.exceptions[0].stacktrace } : null,
-      code: s.fn ? { file: s.fn.file, symbol: s.fn.qualifiedName, line: s.fn.line + 1, mappedBy: 'code.function.name' } : null,
+      // A span of an ambiguous route has no single function to open.
+      code: s.fn && s.fn.file !== AMBIGUOUS_FILE ? { file: s.fn.file, symbol: s.fn.qualifiedName, line: s.fn.line + 1, mappedBy: 'code.function.name' } : null,
     }));
   }
 
   async updateDocument(file: string, text: string): Promise<void> {
     await this.index.updateFile(file, text);
     this.resolver.invalidate();
+    // The deploy diff's "changed since deployed" list follows edits (throttled like ingest).
+    this.latestDiff.invalidate();
   }
 
   ingest(cursor: string | null, spans: SpanRecord[], logs: LogException[]): void {
@@ -215,9 +237,16 @@ class EngineImpl implements Engine {
     const client = this.client();
     if (!client) return 0;
     let total = 0;
+    // 100 batches (the pull loop's size) bound the decoded spans held at once; the next pull is
+    // requested before this one is written, so the collector reads it while SQLite writes.
+    const pull = (cursor: string | null) => client.pull({ cursor, max: 100, waitMs: 0 });
+    let next = pull(this.store.cursor());
     for (;;) {
-      const result = await client.pull({ cursor: this.store.cursor(), max: 500, waitMs: 0 });
+      const result = await next;
       if (result.frames.length === 0) return total;
+      next = pull(result.nextCursor);
+      // Should this ingest throw, the prefetched pull's own failure is not the error to report.
+      next.catch(() => undefined);
       const decoded = decodeFrames(result.frames);
       for (const bad of decoded.undecodable) this.log('warn', bad.message);
       this.ingest(result.nextCursor, decoded.spans, decoded.logs);
@@ -250,7 +279,8 @@ class EngineImpl implements Engine {
   }
 
   deploys(params: DeploysParams): DeployInfo[] {
-    return this.store.deploys(params).map(toDeployInfo);
+    const all = this.store.deploys(params);
+    return all.map((d) => toDeployInfo(d, all));
   }
 
   async deployDiff(params: DeployDiffParams, nowMs = Date.now()): Promise<DeployDiffJson | null> {
@@ -277,8 +307,14 @@ class EngineImpl implements Engine {
       index: this.index,
       extractor: this.extractor,
       isSource: (f) => sources.has(f),
-      git: () => (this.git ??= Git.open(this.root)),
+      git: () => this.openGit(),
     };
+  }
+
+  /** The workspace's repository, opened once; the only way to it, so `gitEnabled: false` holds everywhere. */
+  private openGit(): Promise<Git> {
+    if (this.options.gitEnabled === false) return Promise.reject(new GitUnavailableError(GIT_DISABLED));
+    return (this.git ??= Git.open(this.root));
   }
 
   startPulling(): void {

@@ -24,6 +24,7 @@ import * as dora from './features/dora';
 import * as functionDetail from './features/function-detail';
 import * as hover from './features/hover';
 import * as refresh from './features/refresh';
+import * as tool from './features/tool';
 import * as trace from './features/trace';
 import * as unmapped from './features/unmapped';
 import { throttle } from './throttle';
@@ -42,6 +43,8 @@ interface InitOptions {
   settings?: unknown;
   token?: unknown;
   dbFile?: unknown;
+  /** false in a workspace VS Code does not trust: the server then never runs git. */
+  workspaceTrusted?: unknown;
 }
 
 export function startServer(connection: Connection, deps: Partial<ServerDeps> = {}): void {
@@ -55,7 +58,7 @@ export function startServer(connection: Connection, deps: Partial<ServerDeps> = 
   let configurationSupported = false;
 
   const view = () => engine;
-  for (const feature of [codeLens, hover, functionDetail, unmapped, trace, refresh, deploys, deployDiff, dora]) feature.register(connection, view);
+  for (const feature of [codeLens, hover, functionDetail, unmapped, trace, refresh, deploys, deployDiff, dora, tool]) feature.register(connection, view);
 
   const refreshLenses = throttle(() => {
     if (lensRefreshSupported) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
@@ -97,6 +100,7 @@ export function startServer(connection: Connection, deps: Partial<ServerDeps> = 
         settings,
         token: typeof init.token === 'string' ? init.token : process.env.PRODLENS_TOKEN,
         dbFile: typeof init.dbFile === 'string' ? init.dbFile : undefined,
+        gitEnabled: init.workspaceTrusted !== false,
         onStatus: (s) => void connection.sendNotification(lsp.status, s),
         onIngest: refreshLenses,
         log: (level, message) => connection.console[level](message),

@@ -102,7 +102,10 @@ export const deploys = new RequestType<DeploysParams, DeployInfo[], void>('prodl
 export interface DeployDiffParams {
   service?: string;
   environment?: string;
-  /** The deploy's version; default the latest. */
+  /**
+   * The deploy; default the latest. A version picks its latest deploy; `1.4.1@2` its second and
+   * `1.4.1@<ISO time>` the one serving then (DeployInfo.address gives the form for each deploy).
+   */
   version?: string;
 }
 
@@ -118,3 +121,18 @@ export interface DoraParams {
 
 /** Client → server: DORA figures for a service over a period. */
 export const dora = new RequestType<DoraParams, DoraReport | null, void>('prodlens/dora');
+
+export interface ToolParams {
+  /** A tool of language-server/tools, e.g. "function_stats" (VS Code registers it as prodlens_function_stats). */
+  name: string;
+  /** The tool's input, validated by the server against the tool's schema. */
+  input: unknown;
+}
+
+export interface ToolResult {
+  /** The tool's result as compact JSON text, bounded in size. */
+  json: string;
+}
+
+/** Client → server: run one assistant tool for a VS Code language-model tool call (the same tools `prodlens mcp` serves). */
+export const tool = new RequestType<ToolParams, ToolResult, void>('prodlens/tool');

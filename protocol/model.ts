@@ -24,6 +24,15 @@ export type UnmappedReason =
   | 'route-not-found'
   | 'ambiguous';
 
+/** Each reason in words, for people (the unmapped list) and models (the MCP tool) alike. */
+export const UNMAPPED_REASONS: Readonly<Record<UnmappedReason, string>> = {
+  'no-code-signal': 'no code.* attribute, stack frame, route or span name names code',
+  'file-not-in-workspace': 'the file it names is not in the workspace (another service, a library, or a missing prodlens.pathMappings entry)',
+  'symbol-not-found': 'the file is in the workspace but has no function of that name',
+  'route-not-found': 'no route in the workspace matches its method and route',
+  ambiguous: 'several functions match equally well',
+};
+
 export interface LatencySummary {
   p50Ms: number | null;
   p95Ms: number | null;
@@ -50,6 +59,26 @@ export interface FunctionStats extends LatencySummary {
   confidence: number;
   /** The mapping had more than one candidate function. */
   ambiguous: boolean;
+  /**
+   * Present when calls of a route (or rpc method) could be any of several handlers. The figures
+   * are the whole route's, repeated on every candidate; `requests`/`errors` above count only calls
+   * mapped to this function alone, so a total over functions adds each route's share once.
+   */
+  ambiguity?: AmbiguousShare;
+}
+
+/** An ambiguous route's calls, as each of its candidate handlers shows them. */
+export interface AmbiguousShare extends LatencySummary {
+  /** What the calls were matched by: `GET /api/orders/:id`, `rpc shop.Orders/Get`. */
+  route: string;
+  /** 1-based position of this function among `candidates`. */
+  position: number;
+  /** Every candidate handler, this function included. `line` is 1-based. */
+  candidates: Array<{ file: string; symbol: string; line: number }>;
+  requests: number;
+  errors: number;
+  ratePerMin: number;
+  errorRate: number | null;
 }
 
 export interface UnmappedTelemetry {
@@ -154,6 +183,11 @@ export interface FunctionDiff {
   explainedByMix: boolean;
   /** The raw numbers changed, but by no more than every untouched function did. */
   movedWithService: boolean;
+  /**
+   * Moved against the window just before the deploy but not against the same window 24 h earlier:
+   * a daily cycle, so the verdict is "unchanged". Absent when there was no such comparison.
+   */
+  dailyCycle?: boolean;
   /** Evidence so far is suggestive; the verdict waits for this checkpoint (e.g. "1 h"). */
   waitingFor: string | null;
   /** Short display strings, most important first. */
@@ -231,6 +265,12 @@ export interface DeployInfo {
   lastSeen: string;
   source: 'telemetry' | 'marker';
   spans: number;
+  /** 1 for a version's first deploy, 2 when it is deployed again (a rollback or a re-deploy), …. */
+  occurrence?: number;
+  /** The deploy went back to older code than the one it replaced. */
+  rollback?: boolean;
+  /** What `prodlens diff --deploy` and `prodlens/deployDiff` take to pick this deploy: `1.4.1` or `1.4.1@2`. */
+  address?: string;
 }
 
 /** A function in a deploy diff, joined to the workspace (what `prodlens diff` prints per function). */
@@ -251,11 +291,26 @@ export interface DeployDiffFunction extends FunctionDiff {
 export interface DeployDiffJson {
   service: string;
   environment: string;
-  deploy: { version: string; commit: string | null; previousVersion: string | null; previousCommit: string | null; firstSeen: string };
+  deploy: {
+    version: string;
+    commit: string | null;
+    previousVersion: string | null;
+    previousCommit: string | null;
+    firstSeen: string;
+    /** 1 for the version's first deploy, 2 for a rollback to it or a re-deploy of it, …. */
+    occurrence?: number;
+    /** The deploy went back to older code than the one it replaced. */
+    rollback?: boolean;
+  };
   /** How before and after were chosen, e.g. "concurrent: 1.4.1 and 1.4.2 both serving". */
   comparison: string;
   report: Omit<DeployDiffReport, 'functions'>;
   functions: DeployDiffFunction[];
   /** Set when the git diff could not be computed (missing commit, shallow clone, no repository). */
   gitProblem: string | null;
+  /**
+   * Functions whose body in the workspace now differs from the deployed commit (edited or added
+   * since), so their numbers describe other code; null when git could not tell.
+   */
+  changedSinceDeploy?: Array<{ file: string; symbol: string }> | null;
 }

@@ -7,7 +7,7 @@
  * are typed by their protocol interfaces and checked loosely for extra fields, so a newer server
  * that adds fields does not break an older panel.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { FunctionDetail, TraceSpan } from './lsp';
 import type { DeployDiffJson, DeployInfo, DoraReport } from './model';
 
@@ -21,7 +21,13 @@ export interface CodeLocation {
 export interface DeploySelection {
   service: string;
   environment: string;
+  /** The deploy's address (`1.4.1`, or `1.4.1@2` for a version deployed again), as `prodlens/deployDiff` takes it. */
   version: string;
+}
+
+/** How a deploy is named in a selection: its address when the version was deployed more than once. */
+export function deployAddress(d: Pick<DeployInfo, 'version' | 'address'> | undefined): string {
+  return d ? (d.address ?? d.version) : '';
 }
 
 // --- deploy panel -------------------------------------------------------------------------------
@@ -55,19 +61,25 @@ export type FunctionViewInbound = { type: 'detail'; detail: FunctionDetail } | {
 export type FunctionViewOutbound = { type: 'ready' } | { type: 'openTrace'; traceId: string };
 
 // --- schemas ------------------------------------------------------------------------------------
+// Written with zod/mini, whose functions tree-shake: the panels' browser bundles carry only the
+// validators used here (classic zod pulls in every locale and method, several hundred KB). The
+// extension host validates with these same schemas, so there is one definition of each message.
 
-const num = z.number().finite();
-const nullableNum = num.nullable();
-const text = z.string().max(100_000);
+const num = z.number();
+const nullableNum = z.nullable(num);
+const text = z.string().check(z.maxLength(100_000));
+const nullableText = z.nullable(text);
+const line = z.int().check(z.minimum(1));
+const direction = z.nullable(z.enum(['regressed', 'improved']));
 
-export const codeLocationSchema = z.object({ file: text.min(1), symbol: text, line: z.number().int().min(1) });
+export const codeLocationSchema = z.object({ file: z.string().check(z.minLength(1), z.maxLength(100_000)), symbol: text, line });
 const selectionSchema = z.object({ service: text, environment: text, version: text });
 
 const deployInfoSchema = z.looseObject({
   service: text,
   environment: text,
   version: text,
-  commit: text.nullable(),
+  commit: nullableText,
   firstSeen: text,
   lastSeen: text,
   source: z.enum(['telemetry', 'marker']),
@@ -80,25 +92,25 @@ const diffFunctionSchema = z.looseObject({
   id: text,
   file: text,
   symbol: text,
-  line: z.number().int().min(1),
+  line,
   verdict: z.enum(['regressed', 'improved', 'unchanged', 'insufficient']),
   changedInDiff: z.boolean(),
   before: sideSchema,
   after: sideSchema,
-  latency: z.looseObject({ p95Ratio: nullableNum, q: nullableNum, direction: z.enum(['regressed', 'improved']).nullable(), gatePassed: z.boolean() }),
-  errors: z.looseObject({ rateBefore: nullableNum, rateAfter: nullableNum, q: nullableNum, direction: z.enum(['regressed', 'improved']).nullable(), gatePassed: z.boolean() }),
-  waitingFor: text.nullable(),
+  latency: z.looseObject({ p95Ratio: nullableNum, q: nullableNum, direction, gatePassed: z.boolean() }),
+  errors: z.looseObject({ rateBefore: nullableNum, rateAfter: nullableNum, q: nullableNum, direction, gatePassed: z.boolean() }),
+  waitingFor: nullableText,
   reasons: z.array(text),
 });
 
 export const deployDiffSchema = z.looseObject({
   service: text,
   environment: text,
-  deploy: z.looseObject({ version: text, commit: text.nullable(), previousVersion: text.nullable(), previousCommit: text.nullable(), firstSeen: text }),
+  deploy: z.looseObject({ version: text, commit: nullableText, previousVersion: nullableText, previousCommit: nullableText, firstSeen: text }),
   comparison: text,
   report: z.looseObject({ notes: z.array(text) }),
   functions: z.array(diffFunctionSchema),
-  gitProblem: text.nullable(),
+  gitProblem: nullableText,
 });
 
 export const doraSchema = z.looseObject({
@@ -111,19 +123,19 @@ export const doraSchema = z.looseObject({
 
 const traceSpanSchema = z.looseObject({
   spanId: text,
-  parentSpanId: text.nullable(),
+  parentSpanId: nullableText,
   name: text,
   service: text,
-  startNs: z.string().regex(/^\d+$/),
+  startNs: z.string().check(z.regex(/^\d+$/)),
   durationMs: num,
   error: z.boolean(),
   statusMessage: text,
   attributes: z.record(z.string(), z.union([z.string(), num, z.boolean()])),
-  exception: z.object({ type: text, message: text, stacktrace: text }).nullable(),
-  code: z.looseObject({ file: text, symbol: text, line: z.number().int().min(1), mappedBy: text }).nullable(),
+  exception: z.nullable(z.object({ type: text, message: text, stacktrace: text })),
+  code: z.nullable(z.looseObject({ file: text, symbol: text, line, mappedBy: text })),
 });
 
-const exemplarSchema = z.looseObject({ traceId: text, spanId: text, durationMs: num, error: z.boolean(), message: text.nullable(), time: text, version: text });
+const exemplarSchema = z.looseObject({ traceId: text, spanId: text, durationMs: num, error: z.boolean(), message: nullableText, time: text, version: text });
 
 const functionDetailSchema = z.looseObject({
   stats: z.looseObject({ file: text, symbol: text, line: num, requests: num, errors: num, ratePerMin: num, errorRate: nullableNum, p50Ms: nullableNum, p95Ms: nullableNum, p99Ms: nullableNum }),
@@ -139,8 +151,8 @@ const ready = z.object({ type: z.literal('ready') });
 const openFunction = z.object({ type: z.literal('openFunction'), location: codeLocationSchema });
 
 export const deployPanelInboundSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('deploys'), deploys: z.array(deployInfoSchema), selected: selectionSchema.nullable() }),
-  z.object({ type: z.literal('deployDiff'), selection: selectionSchema, diff: deployDiffSchema.nullable(), dora: doraSchema.nullable() }),
+  z.object({ type: z.literal('deploys'), deploys: z.array(deployInfoSchema), selected: z.nullable(selectionSchema) }),
+  z.object({ type: z.literal('deployDiff'), selection: selectionSchema, diff: z.nullable(deployDiffSchema), dora: z.nullable(doraSchema) }),
   errorMessage,
 ]);
 export const deployPanelOutboundSchema = z.discriminatedUnion('type', [
@@ -156,7 +168,7 @@ export const traceViewOutboundSchema = z.discriminatedUnion('type', [ready, open
 export const functionViewInboundSchema = z.discriminatedUnion('type', [z.object({ type: z.literal('detail'), detail: functionDetailSchema }), errorMessage]);
 export const functionViewOutboundSchema = z.discriminatedUnion('type', [
   ready,
-  z.object({ type: z.literal('openTrace'), traceId: z.string().regex(/^[0-9a-f]{32}$/) }),
+  z.object({ type: z.literal('openTrace'), traceId: z.string().check(z.regex(/^[0-9a-f]{32}$/)) }),
 ]);
 
 /** Data embedded in a standalone deploy report page (`<script type="application/json" id="prodlens-data">`). */
@@ -164,7 +176,7 @@ export interface StandaloneData {
   deployDiff: DeployDiffJson;
   dora: DoraReport | null;
 }
-export const standaloneDataSchema = z.object({ deployDiff: deployDiffSchema, dora: doraSchema.nullable() });
+export const standaloneDataSchema = z.object({ deployDiff: deployDiffSchema, dora: z.nullable(doraSchema) });
 
 export class WebviewMessageError extends Error {
   constructor(readonly channel: string, detail: string) {
@@ -173,12 +185,15 @@ export class WebviewMessageError extends Error {
   }
 }
 
+/** Any schema above (zod/mini), or a classic zod schema: both implement zod's core type. */
+export type MessageSchema = z.core.$ZodType;
+
 /**
  * Parses a message received on `channel` (e.g. "deploy panel → extension"). The cast is sound because
  * the schema checks every field the receiver reads; loose objects keep the protocol types' extra fields.
  */
-export function parseMessage<T>(schema: z.ZodType, channel: string, input: unknown): T {
-  const result = schema.safeParse(input);
+export function parseMessage<T>(schema: MessageSchema, channel: string, input: unknown): T {
+  const result = z.safeParse(schema, input);
   if (!result.success) {
     const first = result.error.issues[0];
     throw new WebviewMessageError(channel, first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'invalid');

@@ -3,7 +3,7 @@
  * (deploy-panel-main.ts) and by the standalone report page, so it knows nothing about VS Code.
  */
 import type { DeployDiffFunction, DeployDiffJson, DeployInfo, DiffSide, DoraReport } from '@protocol/model';
-import type { CodeLocation, DeploySelection } from '@protocol/webview';
+import { deployAddress, type CodeLocation, type DeploySelection } from '@protocol/webview';
 import { arrowNavigation, bar, h } from './dom';
 import { ms, percent, qValue, ratio, span } from './format';
 import { bySeverity } from './severity';
@@ -55,14 +55,14 @@ function pickers(state: DeployPanelState, onSelect: (s: DeploySelection) => void
   const environments = unique(state.deploys.filter((d) => d.service === service).map((d) => d.environment));
   const environment = sel && environments.includes(sel.environment) ? sel.environment : (environments[0] ?? '');
   const versions = state.deploys.filter((d) => d.service === service && d.environment === environment);
-  const latest = (s: string, e: string) => state.deploys.find((d) => d.service === s && d.environment === e)?.version ?? '';
+  const latest = (s: string, e: string) => deployAddress(state.deploys.find((d) => d.service === s && d.environment === e));
   const firstEnv = (s: string) => unique(state.deploys.filter((d) => d.service === s).map((d) => d.environment))[0] ?? '';
   return h('div', { className: 'pickers' }, [
     select('Service', services.map((s) => ({ value: s, text: s })), service, (s) => onSelect({ service: s, environment: firstEnv(s), version: latest(s, firstEnv(s)) })),
     select('Environment', environments.map((e) => ({ value: e, text: e })), environment, (e) => onSelect({ service, environment: e, version: latest(service, e) })),
     select(
       'Deploy',
-      versions.map((d, i) => ({ value: d.version, text: `${d.version}${d.commit ? ` (${d.commit.slice(0, 8)})` : ''} · ${d.firstSeen}${i === 0 ? ' · latest' : ''}` })),
+      versions.map((d, i) => ({ value: deployAddress(d), text: `${d.version}${d.occurrence && d.occurrence > 1 ? ` (deploy #${d.occurrence})` : ''}${d.rollback ? ' · rollback' : ''}${d.commit ? ` (${d.commit.slice(0, 8)})` : ''} · ${d.firstSeen}${i === 0 ? ' · latest' : ''}` })),
       sel?.version,
       (v) => onSelect({ service, environment, version: v }),
     ),

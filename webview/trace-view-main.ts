@@ -17,7 +17,11 @@ function update(patch: Partial<TraceViewState>): void {
 
 channel.listen(
   (message) => {
-    if (message.type === 'trace') update({ traceId: message.traceId, spans: message.spans, error: null, selected: message.spans[0]?.spanId ?? null });
+    if (message.type === 'trace') {
+      // After hide/show the extension sends the trace again; the span the user selected stays selected.
+      const keep = message.traceId === state.traceId && message.spans.some((s) => s.spanId === state.selected);
+      update({ traceId: message.traceId, spans: message.spans, error: null, selected: keep ? state.selected : message.spans[0]?.spanId ?? null });
+    }
     else update({ error: message.message });
   },
   (error) => update({ error: error.message }),

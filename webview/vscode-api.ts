@@ -2,8 +2,7 @@
  * The webview side of VS Code's messaging, typed per panel. `acquireVsCodeApi` exists only inside a
  * VS Code webview and may be called once per page; the standalone report page never calls it.
  */
-import type { z } from 'zod';
-import { parseMessage } from '@protocol/webview';
+import { parseMessage, type MessageSchema } from '@protocol/webview';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -25,7 +24,7 @@ export function inVsCode(): boolean {
   return typeof acquireVsCodeApi === 'function';
 }
 
-export function panelChannel<In, Out, State>(inbound: z.ZodType, outbound: z.ZodType, name: string): PanelChannel<In, Out, State> {
+export function panelChannel<In, Out, State>(inbound: MessageSchema, outbound: MessageSchema, name: string): PanelChannel<In, Out, State> {
   if (typeof acquireVsCodeApi !== 'function') throw new Error(`${name}: not running inside a VS Code webview`);
   const api = acquireVsCodeApi();
   return {

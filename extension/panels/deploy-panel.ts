@@ -1,7 +1,7 @@
 /** "What changed since my deploy": one panel per window, fed by prodlens/deploys, deployDiff and dora. */
 import * as vscode from 'vscode';
 import * as lsp from '@protocol/lsp';
-import { deployPanelInboundSchema, deployPanelOutboundSchema, type DeployPanelInbound, type DeployPanelOutbound, type DeploySelection } from '@protocol/webview';
+import { deployAddress, deployPanelInboundSchema, deployPanelOutboundSchema, type DeployPanelInbound, type DeployPanelOutbound, type DeploySelection } from '@protocol/webview';
 import type { Ctx } from '../ctx';
 import { createPanel, openLocation, type Panel } from './panel-host';
 
@@ -20,7 +20,11 @@ export async function showDeployPanel(ctx: Ctx): Promise<void> {
     ctx.output.error(message);
     p.post({ type: 'error', message });
   };
+  // The webview reloads when its tab is hidden and shown again, and asks with `ready`; it gets
+  // the deploy the user last chose, not the latest one again.
+  let chosen: DeploySelection | null = null;
   const loadDiff = async (selection: DeploySelection) => {
+    chosen = selection;
     try {
       const [diff, dora] = await Promise.all([
         client.sendRequest(lsp.deployDiff, selection),
@@ -36,7 +40,8 @@ export async function showDeployPanel(ctx: Ctx): Promise<void> {
       try {
         const deploys = await client.sendRequest(lsp.deploys, {});
         const latest = deploys[0];
-        const selected = latest ? { service: latest.service, environment: latest.environment, version: latest.version } : null;
+        const stillKnown = chosen && deploys.some((d) => d.service === chosen!.service && d.environment === chosen!.environment && deployAddress(d) === chosen!.version);
+        const selected = stillKnown ? chosen : latest ? { service: latest.service, environment: latest.environment, version: deployAddress(latest) } : null;
         p.post({ type: 'deploys', deploys, selected });
         if (selected) await loadDiff(selected);
       } catch (err) {

@@ -4,8 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { z } from 'zod';
-import { parseMessage } from '@protocol/webview';
+import { parseMessage, type MessageSchema } from '@protocol/webview';
 import type { Ctx } from '../ctx';
 import { webviewHtml } from '../webview-html';
 
@@ -14,8 +13,8 @@ export interface PanelSpec {
   title: string;
   /** Bundle name in dist/webview without extension, e.g. "deploy-panel". */
   bundle: string;
-  inbound: z.ZodType;
-  outbound: z.ZodType;
+  inbound: MessageSchema;
+  outbound: MessageSchema;
 }
 
 export interface Panel<In, Out> {

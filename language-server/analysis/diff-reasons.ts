@@ -45,3 +45,12 @@ export function movedWithServiceReason(p50Ratio: number): string {
 export function ratioText(ratio: number): string {
   return signedPercent(ratio);
 }
+
+/** "traffic mix changed: GET /export share 5 % → 40 %", naming the entry route that gained most. */
+export function mixReason(routes: ReadonlyArray<{ route: string; shareBefore: number; shareAfter: number }>): string | null {
+  let top: (typeof routes)[number] | null = null;
+  for (const r of routes) if (!top || r.shareAfter - r.shareBefore > top.shareAfter - top.shareBefore) top = r;
+  if (!top || top.shareAfter <= top.shareBefore) return null;
+  const pct = (x: number) => `${Math.round(x * 100)} %`;
+  return `traffic mix changed: ${top.route} share ${pct(top.shareBefore)} → ${pct(top.shareAfter)}`;
+}

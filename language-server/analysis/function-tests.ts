@@ -1,6 +1,8 @@
 /**
  * The per-function half of the deploy diff: descriptive numbers for both sides, then the latency
- * and error comparisons — plain, stratified by entry route when the traffic mix moved, and judged
+ * and error comparisons — plain, stratified by entry route when the traffic mix moved (the service's,
+ * or only the mix of entry routes reaching this function, which the service-wide mix of many routes
+ * can hide), and judged
  * against the service-wide shift when there is one. Each adjustment keeps the comparison it
  * replaced so the verdict can say "this moved, but the mix (or the whole service) explains it".
  */
@@ -9,6 +11,7 @@ import { compareErrors, compareErrorsStratified, type ErrorComparison, type Erro
 import { shiftBuckets, totalCount } from './histogram';
 import { compareLatency, compareLatencyStratified, quantilesMs, type LatencyComparison, type LatencyGate, type Stratum } from './latency-test';
 import { jeffreysInterval } from './proportions';
+import { checkTrafficMix, type MixCheck } from './traffic-mix';
 
 /** One side of one function (or of one entry route of it). */
 export interface SideSample {
@@ -58,6 +61,8 @@ export interface FunctionTests {
   latency: LatencyComparison | null;
   stratified: boolean;
   shifted: boolean;
+  /** The mix of entry routes reaching this function, when it has per-route data. */
+  ownMix: MixCheck | null;
 }
 
 export function describeSide(s: SideSample, errorRateInterval = jeffreysInterval(s.errors, s.requests)): DiffSide {
@@ -78,7 +83,8 @@ export function testFunction(f: FunctionDiffInput, mixChanged: boolean, o: Funct
   const latencyTested = Math.min(totalCount(f.before.histogram), totalCount(f.after.histogram)) >= o.minSamples;
   const errorsTested = Math.min(f.before.requests, f.after.requests) >= o.minSamples;
   const strata = usableStrata(f.byRoute);
-  const stratified = mixChanged && strata.length >= 2;
+  const ownMix = f.byRoute && f.byRoute.length >= 2 ? checkTrafficMix(f.byRoute.map((r) => ({ route: r.route, before: r.before.requests, after: r.after.requests }))) : null;
+  const stratified = (mixChanged || ownMix?.changed === true) && strata.length >= 2;
   const rawLatency = latencyTested ? compareLatency(f.before.histogram, f.after.histogram, o.latencyGate) : null;
   const rawErrors = errorsTested ? compareErrors(f.before, f.after, o.errorGate) : null;
   const mixLatency = latencyTested && stratified ? compareLatencyStratified(toStrata(strata), o.latencyGate) : rawLatency;
@@ -95,6 +101,7 @@ export function testFunction(f: FunctionDiffInput, mixChanged: boolean, o: Funct
     latency: mixLatency,
     stratified,
     shifted: false,
+    ownMix,
   };
 }
 

@@ -6,7 +6,7 @@
  */
 import type { ErrorDiff, FunctionDiff, LatencyDiff, Verdict } from '@protocol/model';
 import type { CheckpointState } from './checkpoints';
-import { errorReason, latencyReason, movedWithServiceReason } from './diff-reasons';
+import { errorReason, latencyReason, mixReason, movedWithServiceReason } from './diff-reasons';
 import type { ErrorComparison } from './error-test';
 import { newErrorTypes, type FunctionTests } from './function-tests';
 import type { Direction, LatencyComparison } from './latency-test';
@@ -150,6 +150,8 @@ function reasons(t: FunctionTests, calls: Calls, lat: Call, err: Call, r: Reason
     out.push(errorReason(t.errors, calls.errorsQ, err.state === 'pending' ? waiting : ''));
   }
   for (const f of r.fresh) out.push(`new error type ${f.type} ×${f.count}`);
+  const mix = t.ownMix?.changed ? mixReason(t.ownMix.routes) : null;
+  if (mix) out.push(mix);
   if (r.explainedByMix) out.push('the change is explained by the shift in traffic between entry routes');
   if (r.movedWithService && r.ctx.shift.p50Ratio !== null) out.push(movedWithServiceReason(r.ctx.shift.p50Ratio));
   const flagged = lat.state === 'reported' || err.state === 'reported';

@@ -1,18 +1,22 @@
 /**
  * "What changed since my deploy", end to end: choose the deploy and the one before it, choose the
  * before and after windows, read both sides' rollups from the store, link the two commits to the
- * functions the diff changed, run the statistics (analysis/deploy-diff.ts) and join every function
- * back to the workspace as it is now.
+ * functions the diff changed, run the statistics (analysis/deploy-diff.ts) — again against the same
+ * window 24 h earlier when a sequential comparison has that history (analysis/daily-cycle.ts) — and
+ * join every function back to the workspace as it is now, noting what was edited since the deploy.
  */
 import type { DeployDiffFunction, DeployDiffJson, FunctionDiff } from '@protocol/model';
 import type { DeployDiffParams } from '@protocol/lsp';
+import { applyDailyBaseline } from '../analysis/daily-cycle';
 import { diffDeploy, type FunctionDiffInput, type RouteCount } from '../analysis/deploy-diff';
 import type { WorkspaceIndexView } from '../index/types';
 import type { Store } from '../store';
-import type { DeployRecord, ErrorTypeCount, FunctionRollup, VersionRollups } from '../store/types';
+import type { DeployRecord, ErrorTypeCount, FunctionRollup, TimeWindow, VersionRollups } from '../store/types';
 import { functionKey, type ChangedFunctions } from './changed-functions';
 import { codeChanges, type CodeChangesDeps } from './code-changes';
 import { chooseDeploy } from './deploy-choice';
+import { changedSinceDeploy } from './changed-since';
+import { mergeRollups } from './merge-rollups';
 import { chooseWindows } from './windows';
 
 export interface DeployDiffDeps extends CodeChangesDeps {
@@ -31,7 +35,7 @@ export async function computeDeployDiff(deps: DeployDiffDeps, params: DeployDiff
   const all = deps.store.deploys();
   const choice = chooseDeploy(all, params);
   if (!choice) return null;
-  const { deploy, previous, rollback } = choice;
+  const { deploy, previous, rollback, occurrence } = choice;
   // A deploy nothing was heard from with its version (a marker, spans without service.version)
   // can only be compared by time, over the unversioned spans.
   const byVersion = deploy.spanCount > 0;
@@ -44,16 +48,18 @@ export async function computeDeployDiff(deps: DeployDiffDeps, params: DeployDiff
   const earlierTypes = byVersion ? earlierErrorTypes(deps.store, all, deploy) : before.errorTypes;
 
   const code = await codeChanges(deps, deploy, previous);
-  const report = diffDeploy({
-    functions: functionInputs(before, after, earlierTypes, code.changed),
-    routes: routeCounts(before, after),
-    elapsedMs: windows.elapsedMs,
-  });
+  const functions = functionInputs(before, after, earlierTypes, code.changed);
+  const primary = diffDeploy({ functions, routes: routeCounts(before, after), elapsedMs: windows.elapsedMs });
+  const daily = byVersion && windows.yesterday ? servedRollups(deps.store, all, deploy, windows.yesterday) : emptyRollups();
+  const report = daily.functions.length === 0 ? primary : applyDailyBaseline(primary, diffDeploy({ functions: functionInputs(daily, after, earlierTypes, code.changed), routes: routeCounts(daily, after), elapsedMs: windows.elapsedMs }));
   const notes = [...report.notes];
   if (!byVersion) notes.unshift(unversioned && unversioned.functions.length > 0 ? NO_VERSION_NOTE : `no spans of ${deploy.service} were recorded around this deploy marker`);
   if (rollback && previous) notes.unshift(`rollback: ${deploy.version} follows ${previous.version}`);
+  else if (occurrence > 1) notes.unshift(`re-deploy: ${deploy.version} is deployed for the ${ordinal(occurrence)} time`);
+  const keys = keyToFn(before, after);
+  const changedSince = await changedSinceDeploy(deps, deploy, code.to);
 
-  const { functions, ...rest } = report;
+  const { functions: judged, ...rest } = report;
   return {
     service: deploy.service,
     environment: deploy.environment,
@@ -63,12 +69,33 @@ export async function computeDeployDiff(deps: DeployDiffDeps, params: DeployDiff
       previousVersion: previous?.version ?? null,
       previousCommit: code.from ?? previous?.commit ?? null,
       firstSeen: new Date(deploy.firstSeenMs).toISOString(),
+      occurrence,
+      rollback,
     },
-    comparison: windows.comparison,
+    comparison: daily.functions.length > 0 ? `${windows.comparison}; also against the same window 24 h earlier (daily cycles)` : windows.comparison,
     report: { ...rest, notes },
-    functions: functions.map((f) => joinToWorkspace(deps, f, keyToFn(before, after), code.changed)).sort(byVerdictThenName),
+    functions: judged.map((f) => joinToWorkspace(deps, f, keys, code.changed)).sort(byVerdictThenName),
     gitProblem: code.problem,
+    changedSinceDeploy: changedSince,
   };
+}
+
+/**
+ * Rollups of whatever versions served the service during `window` (the yesterday baseline), merged
+ * per function. The deploy's own version only counts from an earlier stint.
+ */
+function servedRollups(store: Store, all: readonly DeployRecord[], deploy: DeployRecord, window: TimeWindow): VersionRollups {
+  const versions = new Set(
+    all
+      .filter((d) => d.service === deploy.service && d.environment === deploy.environment && d.firstSeenMs < window.toMs && d.lastSeenMs >= window.fromMs && d.firstSeenMs < deploy.firstSeenMs)
+      .map((d) => d.version),
+  );
+  const parts = [...versions].map((v) => store.versionRollups(deploy.service, deploy.environment, v, window));
+  return parts.length === 1 ? parts[0]! : mergeRollups(parts);
+}
+
+function ordinal(n: number): string {
+  return n === 2 ? '2nd' : n === 3 ? '3rd' : `${n}th`;
 }
 
 function emptyRollups(): VersionRollups {
@@ -79,6 +106,7 @@ function emptyRollups(): VersionRollups {
 function earlierErrorTypes(store: Store, all: readonly DeployRecord[], deploy: DeployRecord): ErrorTypeCount[] {
   return all
     .filter((d) => d.service === deploy.service && d.environment === deploy.environment && d.firstSeenMs < deploy.firstSeenMs && d.version !== deploy.version)
+    .filter((d, i, list) => list.findIndex((x) => x.version === d.version) === i)
     .slice(0, ERROR_TYPE_LOOKBACK)
     .flatMap((d) => store.versionRollups(d.service, d.environment, d.version, { fromMs: 0, toMs: 0 }).errorTypes);
 }

@@ -1,5 +1,6 @@
 /**
- * DORA figures for one service and environment from the deploy history: each deploy in the period
+ * DORA figures for one service and environment from the deploy history (events: a rollback or a
+ * re-deploy of a version counts as a deploy of its own): each deploy in the period
  * is diffed against the one before it (a failure is a deploy with a regressed function) and its
  * lead times come from the commits it first shipped, read from git when the repository has them.
  */
@@ -8,7 +9,7 @@ import type { DoraParams } from '@protocol/lsp';
 import { computeDora, type DoraDeploy } from '../analysis/dora';
 import { durationMs } from '../duration';
 import { commitOf } from './code-changes';
-import { chooseDeploy, previousOf } from './deploy-choice';
+import { chooseDeploy, deployAddress, occurrenceOf, previousOf } from './deploy-choice';
 import { computeDeployDiff, type DeployDiffDeps } from './deploy-diff';
 import type { Git } from './git';
 
@@ -26,11 +27,12 @@ export async function computeDoraReport(deps: DeployDiffDeps, params: DoraParams
   const deploys: DoraDeploy[] = [];
   for (const d of all) {
     const inPeriod = d.firstSeenMs >= from;
-    const diff = inPeriod && deploys.length < MAX_DIFFED ? await computeDeployDiff(deps, { service, environment, version: d.version }, nowMs) : null;
+    const diff = inPeriod && deploys.length < MAX_DIFFED ? await computeDeployDiff(deps, { service, environment, version: deployAddress(all, d) }, nowMs) : null;
     deploys.push({
       version: d.version,
       deployedAt: d.firstSeenMs,
-      commitTimes: inPeriod && git ? await commitTimes(git, d, previousOf(all, d)) : [],
+      // A rollback or re-deploy ships commits production has run before: no new lead times.
+      commitTimes: inPeriod && git && occurrenceOf(all, d) === 1 ? await commitTimes(git, d, previousOf(all, d)) : [],
       failed: (diff?.report.summary.regressed ?? 0) > 0,
     });
   }

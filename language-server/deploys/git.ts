@@ -91,6 +91,22 @@ export class Git {
     return this.run(['diff', '--unified=0', '--no-color', '--no-ext-diff', '--no-renames', from, to, '--', this.prefix === '' ? '.' : this.prefix]);
   }
 
+  /**
+   * `git diff --unified=0 C` against the working tree (tracked files, uncommitted edits included),
+   * limited to the workspace folder, or to one repository-relative file.
+   */
+  diffWorkingTree(commit: string, repoPath?: string): Promise<string> {
+    assertSha(commit);
+    return this.run(['diff', '--unified=0', '--no-color', '--no-ext-diff', '--no-renames', commit, '--', repoPath ?? (this.prefix === '' ? '.' : this.prefix)]);
+  }
+
+  /** Repository-relative paths of tracked files in the workspace folder that differ from `commit` now. */
+  async changedSince(commit: string): Promise<string[]> {
+    assertSha(commit);
+    const out = await this.run(['diff', '--name-only', '--no-renames', '-z', commit, '--', this.prefix === '' ? '.' : this.prefix]);
+    return out.split('\0').filter((p) => p !== '');
+  }
+
   /** A file's text at a commit (repository-relative path), or null when it did not exist there. */
   async show(commit: string, repoPath: string): Promise<string | null> {
     assertSha(commit);

@@ -2,10 +2,13 @@
  * Which spans are "before" and which "after" a deploy. While the old and new versions both serve
  * (a rolling or canary rollout) they are compared over the same wall-clock time, which rules out
  * time-of-day effects; otherwise the new version since it was first seen is compared with the old
- * one over a window of the same length just before. Both windows end at the checkpoint reached, so
- * each look tests the same data rather than a little more every minute.
+ * one over a window of the same length just before (never reaching back past the start of the
+ * previous deploy, whose version may have served before with other code around it), plus the same
+ * after-window 24 h earlier to rule out daily cycles (analysis/daily-cycle.ts). Both windows end at
+ * the checkpoint reached, so each look tests the same data rather than a little more every minute.
  */
 import { checkpointAt, DEFAULT_CHECKPOINTS } from '../analysis/checkpoints';
+import { DAY_MS } from '../analysis/daily-cycle';
 import type { TimeWindow } from '../store/types';
 
 export interface VersionSpan {
@@ -20,6 +23,8 @@ export interface DeployWindows {
   /** Time since the deploy for the checkpoint logic. */
   elapsedMs: number;
   concurrent: boolean;
+  /** Sequential comparisons only: the after-window 24 h earlier, whatever version served then. */
+  yesterday: TimeWindow | null;
   /** One line for the reader, e.g. "concurrent: 1.4.1 and 1.4.2 both serving for 42 min". */
   comparison: string;
 }
@@ -45,19 +50,22 @@ export function chooseWindows(deploy: VersionSpan, previous: VersionSpan | null,
         after: w,
         elapsedMs,
         concurrent: true,
+        yesterday: null,
         comparison: `concurrent: ${previous.version} and ${deploy.version} both serving for ${minutes(to - from)}`,
       };
     }
   }
-  const after = { fromMs: deployedAt, toMs: deployedAt + Math.max(lookMs, 60_000) };
-  const before = { fromMs: deployedAt - (after.toMs - after.fromMs), toMs: deployedAt };
+  // A stint that ended (a rollback followed) is compared over its own time only.
+  const after = { fromMs: deployedAt, toMs: Math.min(deployedAt + Math.max(lookMs, 60_000), Math.max(deploy.lastSeenMs + 1, deployedAt + 60_000)) };
+  const before = { fromMs: Math.max(deployedAt - (after.toMs - after.fromMs), previous?.firstSeenMs ?? -Infinity), toMs: deployedAt };
   const what = previous ? previous.version : 'the service';
   return {
     before,
     after,
     elapsedMs,
     concurrent: false,
-    comparison: `sequential: ${deploy.version} over its first ${minutes(after.toMs - after.fromMs)} against ${what} over the ${minutes(after.toMs - after.fromMs)} before`,
+    yesterday: { fromMs: after.fromMs - DAY_MS, toMs: after.toMs - DAY_MS },
+    comparison: `sequential: ${deploy.version} over its first ${minutes(after.toMs - after.fromMs)} against ${what} over the ${minutes(before.toMs - before.fromMs)} before`,
   };
 }
 

@@ -41,26 +41,44 @@ export interface LensOptions {
   minSamples: number;
 }
 
+/** The figures a lens prints: a function's own, or an ambiguous route's. */
+type Figures = Pick<FunctionStats, 'ratePerMin' | 'requests' | 'errors' | 'errorRate' | 'p50Ms' | 'p95Ms' | 'p99Ms'>;
+
 /**
  * `prod · 1.2k/min · 0.8% err · p50 12ms p95 180ms p99 420ms · n=72k`. Below the minimum sample
- * size the percentiles and error rate are withheld and the lens says why.
+ * size the percentiles and error rate are withheld and the lens says why. A handler whose route
+ * has other candidates shows the route's figures after `ambiguous (1 of 2 handlers for GET /x)`
+ * when it has no calls of its own, else its own figures followed by the route's count.
  */
 export function lensTitle(s: FunctionStats, opts: LensOptions): string {
-  const parts = ['prod', formatRate(s.ratePerMin)];
-  if (s.requests < opts.minSamples) {
-    parts.push(`${s.errors} err`, `n=${s.requests}, too few for percentiles`);
-  } else {
-    parts.push(`${formatPercent(s.errorRate ?? 0)} err`);
-    parts.push(
-      opts.format === 'full'
-        ? `p50 ${formatMs(s.p50Ms)} p95 ${formatMs(s.p95Ms)} p99 ${formatMs(s.p99Ms)}`
-        : `p95 ${formatMs(s.p95Ms)}`,
-    );
-    parts.push(`n=${formatCount(s.requests)}`);
+  const a = s.ambiguity;
+  if (a && s.requests === 0) {
+    const parts = ['prod', `ambiguous (${ambiguityLabel(a)})`, ...figures(a, opts)];
+    if (s.thrownHere > 0) parts.push(`${formatCount(s.thrownHere)} thrown here`);
+    return parts.join(' · ');
   }
+  const parts = ['prod', ...figures(s, opts)];
   if (s.thrownHere > 0) parts.push(`${formatCount(s.thrownHere)} thrown here`);
-  if (s.ambiguous) parts.push('ambiguous mapping');
+  if (a) parts.push(`also ambiguous (${ambiguityLabel(a)}): n=${formatCount(a.requests)}`);
+  else if (s.ambiguous) parts.push('ambiguous mapping');
   return parts.join(' · ');
+}
+
+/** `1 of 2 handlers for GET /orders/:id`. The route comes from telemetry; lenses are plain text. */
+export function ambiguityLabel(a: NonNullable<FunctionStats['ambiguity']>): string {
+  return `${a.position} of ${a.candidates.length} handlers for ${a.route.slice(0, 120)}`;
+}
+
+function figures(f: Figures, opts: LensOptions): string[] {
+  const parts = [formatRate(f.ratePerMin)];
+  if (f.requests < opts.minSamples) {
+    parts.push(`${f.errors} err`, `n=${f.requests}, too few for percentiles`);
+    return parts;
+  }
+  parts.push(`${formatPercent(f.errorRate ?? 0)} err`);
+  parts.push(opts.format === 'full' ? `p50 ${formatMs(f.p50Ms)} p95 ${formatMs(f.p95Ms)} p99 ${formatMs(f.p99Ms)}` : `p95 ${formatMs(f.p95Ms)}`);
+  parts.push(`n=${formatCount(f.requests)}`);
+  return parts;
 }
 
 function trim(n: number, digits: number): string {

@@ -4,6 +4,7 @@
  * result is shown as untrusted markdown by the client.
  */
 import type { Exemplar, FunctionDetail } from '@protocol/lsp';
+import type { AmbiguousShare } from '@protocol/model';
 import { formatCount, formatMs, formatPercent, formatRate } from './format';
 import { cell, inert } from './markdown';
 
@@ -18,12 +19,16 @@ export interface HoverOptions {
 export function hoverMarkdown(d: FunctionDetail, opts: HoverOptions): string {
   const s = d.stats;
   const out: string[] = [`**Prodlens** · ${inert(s.symbol)} · last ${inert(opts.windowLabel)}`, ''];
-  if (s.requests < opts.minSamples) {
-    out.push(`${formatRate(s.ratePerMin)} · ${s.errors} errors · n=${s.requests}: too few requests for percentiles yet.`);
+  // A handler whose calls are all ambiguous shows its route's figures, and says so first.
+  const a = s.ambiguity;
+  const f = a && s.requests === 0 ? a : s;
+  if (a) ambiguityNote(out, a, s.file, s.symbol);
+  if (f.requests < opts.minSamples) {
+    out.push(`${formatRate(f.ratePerMin)} · ${f.errors} errors · n=${f.requests}: too few requests for percentiles yet.`);
   } else {
     out.push(
-      `${formatRate(s.ratePerMin)} · ${formatPercent(s.errorRate ?? 0)} errors · ` +
-        `p50 ${formatMs(s.p50Ms)} · p95 ${formatMs(s.p95Ms)} · p99 ${formatMs(s.p99Ms)} · n=${formatCount(s.requests)}`,
+      `${formatRate(f.ratePerMin)} · ${formatPercent(f.errorRate ?? 0)} errors · ` +
+        `p50 ${formatMs(f.p50Ms)} · p95 ${formatMs(f.p95Ms)} · p99 ${formatMs(f.p99Ms)} · n=${formatCount(f.requests)}`,
     );
   }
   if (s.thrownHere > 0) out.push('', `${formatCount(s.thrownHere)} errors thrown here (innermost in-app frame).`);
@@ -44,6 +49,20 @@ export function hoverMarkdown(d: FunctionDetail, opts: HoverOptions): string {
   }
   out.push('', `_Mapped by ${inert(s.mappedBy.join(', ') || 'unknown')} (confidence ${s.confidence.toFixed(1)})${s.ambiguous ? ', ambiguous' : ''}: ${inert(d.mappingExplanation, 200)}_`);
   return out.join('\n');
+}
+
+/**
+ * Names the other candidates, so the reader knows the figures may belong to any of them. Paths and
+ * names come from the workspace, the route from telemetry; all are escaped.
+ */
+function ambiguityNote(out: string[], a: AmbiguousShare, file: string, symbol: string): void {
+  const others = a.candidates.filter((c) => c.file !== file || c.symbol !== symbol);
+  out.push(
+    `**Ambiguous**: ${inert(a.route, 120)} has ${a.candidates.length} handlers in this workspace; its ${formatCount(a.requests)} calls could be any of them (this is ${a.position} of ${a.candidates.length}). Also handling it:`,
+    '',
+    ...others.slice(0, 10).map((c) => `- ${inert(c.symbol, 120)} in ${inert(c.file, 200)}:${c.line}`),
+    '',
+  );
 }
 
 function exemplarTable(out: string[], title: string, rows: Exemplar[], nowMs: number): void {

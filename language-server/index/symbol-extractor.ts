@@ -47,6 +47,11 @@ export class SymbolExtractor {
     }
   }
 
+  /** Loads the language's grammar and compiles its query ahead of the first file. */
+  async prepare(language: Language): Promise<void> {
+    this.queryFor(language, await getParser(language));
+  }
+
   /** Frees the compiled queries; the extractor is unusable afterwards. */
   dispose(): void {
     for (const q of this.queries.values()) q.delete();

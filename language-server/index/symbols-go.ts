@@ -8,7 +8,17 @@ import type { Node, Query } from 'web-tree-sitter';
 import type { ExtractContext, ExtractedSymbol } from './extracted-symbol';
 import { bodyHash, collectDefs, detach, nestDefs, type NestedDef, type RawDef } from './symbol-scopes';
 
+/**
+ * A `func` literal passed last to a route registration (`mux.HandleFunc("GET /orders/{id}", func(w
+ * http.ResponseWriter, r *http.Request) {…})`, chi `r.Get("/x", func…)`) is named after the
+ * registration; the compiler's `main.func1` stays an alias, so stack frames still find it.
+ */
+const ROUTE_CALLS = '^(HandleFunc|Handle|Get|Post|Put|Patch|Delete|Head|Options|GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)$';
+
 export const GO_QUERY = `
+(call_expression
+  function: (selector_expression field: (field_identifier) @extra (#match? @extra "${ROUTE_CALLS}")) @callee
+  arguments: (argument_list . [(interpreted_string_literal) (raw_string_literal)] @path (func_literal) @def.inline .))
 (function_declaration name: (identifier) @name) @def.function
 (method_declaration receiver: (parameter_list) @extra name: (field_identifier) @name) @def.method
 (func_literal) @def.closure
@@ -95,13 +105,13 @@ function goNames(nested: readonly NestedDef[]): Map<RawDef, GoNames> {
       const parent = scopes[scopes.length - 1];
       const p = parent ? names.get(parent) : undefined;
       if (!parent || !p) {
-        if (def.name !== '') names.set(def, { qualified: def.name, runtime: def.name, extra: [] });
+        if (def.name !== '' && def.label !== 'inline') names.set(def, { qualified: def.name, runtime: def.name, extra: [] });
         continue;
       }
       const n = (counters.get(parent) ?? 0) + 1;
       counters.set(parent, n);
       const runtime = parent.kind === 'function' || parent.kind === 'method' ? `${p.runtime}.func${n}` : `${p.runtime}.${n}`;
-      const qualified = def.name === '' ? runtime : `${p.qualified}.${def.name}`;
+      const qualified = def.name === '' ? runtime : def.label === 'inline' ? def.name : `${p.qualified}.${def.name}`;
       names.set(def, { qualified, runtime, extra: [] });
     }
   }

@@ -10,6 +10,16 @@ import type { SymbolKind } from './types';
 
 const FUNCTION_VALUE = '[(arrow_function) @def.arrow (function_expression) @def.expression (generator_function) @def.expression]';
 
+/**
+ * A function passed last to a route registration (`app.get('/orders/:id', auth, async (req, res) =>
+ * …)`, `fastify.post('/x', { schema }, function (req) {…})`) has no name of its own; it is named
+ * after its registration (`app.get('/orders/:id')`), which is how a developer finds it in the file.
+ */
+const ROUTE_VERBS = '^(get|post|put|patch|delete|head|options|all|use)$';
+const INLINE_HANDLER = `(call_expression
+  function: (member_expression property: (property_identifier) @extra (#match? @extra "${ROUTE_VERBS}")) @callee
+  arguments: (arguments . (string) @path [(arrow_function) (function_expression)] @def.inline .))`;
+
 const COMMON = `
 (function_declaration name: (identifier) @name) @def.function
 (generator_function_declaration name: (identifier) @name) @def.function
@@ -20,6 +30,7 @@ const COMMON = `
 (assignment_expression left: (member_expression) @extra right: ${FUNCTION_VALUE})
 (pair key: (_) @name value: ${FUNCTION_VALUE})
 (pair key: (_) @name value: (object) @def.scope)
+${INLINE_HANDLER}
 `;
 
 /** The query source per grammar: TypeScript names classes with `type_identifier` and has namespaces. */
@@ -67,6 +78,7 @@ function kindOf(def: RawDef, name: string): SymbolKind {
 
 /** The bare and qualified name, or undefined for definitions that have no usable name. */
 function nameOf({ def, scopes }: NestedDef): { name: string; qualifiedName: string } | undefined {
+  if (def.label === 'inline') return { name: def.name, qualifiedName: def.name };
   if (def.extra !== '') return memberAssignmentName(def.extra, scopes);
   const name = unquote(def.name);
   if (name === '') return undefined;

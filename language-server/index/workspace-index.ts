@@ -6,16 +6,18 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ExtractedSymbol } from './extracted-symbol';
-import { languageForFile, type Node } from './parsers';
+import { parseFile, type ParseRequest, type ParseResult } from './parse-file';
+import { defaultWorkerScript, ParsePool } from './parse-pool';
+import { languageForFile } from './parsers';
 import type { PathMapping } from './path-matcher';
 import { PathResolver } from './path-resolver';
 import { pythonModulePath } from './python-module';
 import { RouteTable } from './route-table';
+import { standardFactsFor } from './routes';
 import type { OriginalPosition } from './source-maps';
 import { SymbolExtractor } from './symbol-extractor';
 import { SymbolTable } from './symbol-table';
-import type { Language, RouteDef, RouteExtractor, SymbolDef, WorkspaceIndexView } from './types';
+import type { RouteDef, RouteExtractor, SymbolDef, WorkspaceIndexView } from './types';
 import { DEFAULT_MAX_FILE_BYTES, PathFilter, walkWorkspace } from './workspace-walk';
 
 export type { PathMapping } from './path-matcher';
@@ -29,13 +31,36 @@ export interface WorkspaceIndexOptions {
   pathMappings?: PathMapping[];
   /** Files larger than this are not parsed (generated code, bundles). Default 1 MiB. */
   maxFileBytes?: number;
+  /**
+   * Worker threads that parse the files of a cold build (default 2; 0 parses in this thread). Used
+   * when the bundled worker script exists (`defaultWorkerScript`) and the route extractor is the
+   * standard one or none; one-file updates always parse in this thread.
+   */
+  parseWorkers?: number;
+  workerScript?: string;
 }
 
 /** Why a file that looks like source has no symbols. */
-export type SkipReason = 'too-large' | 'unreadable';
+export type SkipReason = 'too-large' | 'minified' | 'unreadable';
+
+/**
+ * Bundled or minified code (a vendored `*.min.js`, a checked-in bundle) is not the user's to read
+ * function by function, and its few enormous lines cost the parser most: a file whose lines average
+ * over 500 characters is skipped.
+ */
+function looksMinified(text: string): boolean {
+  if (text.length < 20_000) return false;
+  let newlines = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && newlines * 500 < text.length; i = text.indexOf('\n', i + 1)) newlines++;
+  return newlines * 500 < text.length;
+}
 
 /** How long the build works before yielding to the event loop, so a server stays responsive. */
 const YIELD_EVERY_MS = 40;
+/** Two workers use both cores of a small machine; the index thread itself mostly waits. */
+const DEFAULT_PARSE_WORKERS = 2;
+/** Enough files queued that no worker waits for the next one, few enough to bound memory. */
+const MAX_IN_FLIGHT = 32;
 
 export class WorkspaceIndex implements WorkspaceIndexView {
   readonly root: string;
@@ -69,17 +94,65 @@ export class WorkspaceIndex implements WorkspaceIndexView {
     for (const file of walk.tooLarge) index.skipped.set(file, 'too-large');
     // Every source path is known before parsing so Python module paths see all `__init__.py` files.
     for (const file of walk.sources) index.paths.sources.add(file);
+    const pool = index.startPool(options);
+    try {
+      if (pool) {
+        // The workers parse the cold build; this thread's parsers serve later one-file updates, so
+        // they load meanwhile rather than on the user's first keystroke.
+        const languages = new Set(walk.sources.map((f) => languageForFile(f)).filter((l) => l !== undefined));
+        const warm = Promise.all([...languages].map((l) => index.extractor.prepare(l).catch(() => undefined)));
+        await index.parseInPool(walk.sources, pool);
+        await warm;
+      } else await index.parseHere(walk.sources);
+    } finally {
+      await pool?.close();
+    }
+    index.joinRoutes();
+    return index;
+  }
+
+  private startPool(options: WorkspaceIndexOptions): ParsePool | undefined {
+    const size = options.parseWorkers ?? DEFAULT_PARSE_WORKERS;
+    const script = options.workerScript ?? defaultWorkerScript();
+    const standardRoutes = this.routeExtractor === undefined || this.routeExtractor.factsFor === standardFactsFor;
+    if (size <= 0 || script === undefined || !standardRoutes) return undefined;
+    return new ParsePool(script, size, this.routeExtractor !== undefined);
+  }
+
+  private async parseHere(files: readonly string[]): Promise<void> {
     let slice = performance.now();
-    for (const file of walk.sources) {
-      const text = index.readSource(file);
-      if (text !== undefined) await index.indexText(file, text);
+    for (const file of files) {
+      const text = this.readSource(file);
+      if (text !== undefined) await this.indexText(file, text);
       if (performance.now() - slice > YIELD_EVERY_MS) {
         await new Promise<void>((resolve) => setImmediate(resolve));
         slice = performance.now();
       }
     }
-    index.joinRoutes();
-    return index;
+  }
+
+  /**
+   * Keeps the workers busy with a bounded number of files in flight. Results arrive as messages,
+   * so the event loop runs between them and the server answers requests while the index builds.
+   */
+  private async parseInPool(files: readonly string[], pool: ParsePool): Promise<void> {
+    const inFlight = new Set<Promise<void>>();
+    for (const file of files) {
+      const text = this.readSource(file);
+      const req = text === undefined ? undefined : this.parseRequest(file, text);
+      if (!req) continue;
+      const done: Promise<void> = pool
+        .parse(req)
+        .then(
+          (result) => void this.applyParsed(file, result),
+          // A worker that failed costs speed, never files: this thread parses them instead.
+          () => this.indexText(file, req.source).then(() => undefined),
+        )
+        .finally(() => inFlight.delete(done));
+      inFlight.add(done);
+      if (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight);
+    }
+    await Promise.all(inFlight);
   }
 
   /**
@@ -209,22 +282,31 @@ export class WorkspaceIndex implements WorkspaceIndexView {
    * points into it.
    */
   private async indexText(rel: string, text: string): Promise<boolean> {
+    const req = this.parseRequest(rel, text);
+    if (!req) return false;
+    return this.applyParsed(rel, await parseFile(this.extractor, req, this.routeExtractor ? (...a) => this.routeExtractor!.factsFor(...a) : null));
+  }
+
+  private parseRequest(rel: string, source: string): ParseRequest | undefined {
     const language = languageForFile(rel);
-    if (!language) return false;
+    if (!language) return undefined;
     const pythonModule = language === 'python' ? pythonModulePath(rel, (f) => this.paths.sources.has(f)) : '';
-    const ctx = { file: rel, language, pythonModule };
-    let result: { symbols: ExtractedSymbol[]; visited: unknown };
-    try {
-      result = await this.extractor.extract(text, ctx, (root) => this.routeFactsFor(rel, language, root, text));
-    } catch {
+    return { file: rel, language, pythonModule, source };
+  }
+
+  /** Files one parse into the tables; true when routes need a join (see `indexText`). */
+  private applyParsed(rel: string, result: ParseResult): boolean {
+    if (!result.ok) {
       // One file the parser chokes on must not cost the user the whole index.
       this.skipped.set(rel, 'unreadable');
       this.symbols.delete(rel);
       return this.routeFacts.delete(rel);
     }
+    if (result.routeError === null) this.routeFailures.delete(rel);
+    else this.routeFailures.set(rel, result.routeError);
     const before = this.symbols.symbolsIn(rel);
     this.symbols.set(rel, result.symbols);
-    const factsChanged = this.setRouteFacts(rel, result.visited);
+    const factsChanged = this.setRouteFacts(rel, result.facts);
     if (factsChanged || !this.routeExtractor) return factsChanged;
     const after = this.symbols.symbolsIn(rel);
     const key = (list: readonly SymbolDef[], withLines: boolean) => list.map((d) => (withLines ? `${d.qualifiedName}@${d.startLine}-${d.endLine}` : d.qualifiedName)).join('\n');
@@ -241,19 +323,6 @@ export class WorkspaceIndex implements WorkspaceIndexView {
     if (facts === null || facts === undefined) return this.routeFacts.delete(rel);
     this.routeFacts.set(rel, facts);
     return before === undefined || JSON.stringify(before) !== JSON.stringify(facts);
-  }
-
-  /** A route rule that fails on one file costs that file its routes, never its symbols. */
-  private routeFactsFor(rel: string, language: Language, root: Node, text: string): unknown {
-    if (!this.routeExtractor) return null;
-    try {
-      const facts = this.routeExtractor.factsFor(rel, language, root, text);
-      this.routeFailures.delete(rel);
-      return facts;
-    } catch (err) {
-      this.routeFailures.set(rel, err instanceof Error ? err.message : String(err));
-      return null;
-    }
   }
 
   private joinRoutes(): void {
@@ -290,7 +359,12 @@ export class WorkspaceIndex implements WorkspaceIndexView {
         this.skipped.set(rel, 'too-large');
         return undefined;
       }
-      return fs.readFileSync(abs, 'utf8');
+      const text = fs.readFileSync(abs, 'utf8');
+      if (/\.min\.[cm]?js$/.test(rel) || looksMinified(text)) {
+        this.skipped.set(rel, 'minified');
+        return undefined;
+      }
+      return text;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') this.skipped.set(rel, 'unreadable');
       return undefined;

@@ -21,6 +21,7 @@
 import type { SpanRecord } from '../ingest/span';
 import type { RouteDef } from '../index/types';
 import { readCodeSignals, type CodeSignals } from './attributes';
+import { groupRef } from './ambiguous-group';
 import { attributeNames } from './frame-names';
 import { javaClassOf, locateByName, locateByPath, toRef, type Located } from './locate';
 import { parseStackTrace } from './stack-frames';
@@ -162,10 +163,11 @@ const routes: Tier = (s, index) => {
     const method = m?.[1] ?? s.httpMethod ?? '*';
     const route = m?.[2] ?? httpRoute;
     const signal = s.httpRoute === null ? `span name ${method} ${route} (no http.route)` : `http.route ${method} ${route}`;
-    return fromRoutes(index.routesFor(method, route), index, 'http.route', signal);
+    return fromRoutes(index.routesFor(method, route), index, 'http.route', signal, `${method} ${route}`);
   }
   if (s.rpcMethod !== null && s.rpcService !== null) {
-    return fromRoutes(index.rpcHandlers(s.rpcService, s.rpcMethod), index, 'rpc.method', `rpc ${s.rpcService}/${s.rpcMethod}`);
+    const rpc = `rpc ${s.rpcService}/${s.rpcMethod}`;
+    return fromRoutes(index.rpcHandlers(s.rpcService, s.rpcMethod), index, 'rpc.method', rpc, rpc);
   }
   return null;
 };
@@ -179,15 +181,21 @@ function routeInSpanName(s: CodeSignals): string | null {
   return s.kind === 'server' && METHOD_IN_ROUTE.test(s.spanName) ? s.spanName : null;
 }
 
-/** Several matching registrations are all reported: the first is the mapping, the rest alternatives. */
-function fromRoutes(defs: RouteDef[], index: MappingIndex, mappedBy: MappedBy, signal: string): SpanResolution {
+/**
+ * Several handlers for one route are all candidates: the calls go to the group's virtual function
+ * (`ambiguous-group.ts`), which every candidate shows, with the candidates as alternatives.
+ */
+function fromRoutes(defs: RouteDef[], index: MappingIndex, mappedBy: MappedBy, signal: string, route: string): SpanResolution {
   if (defs.length === 0) return { mapped: false, reason: 'route-not-found', explanation: `${signal}: no matching registration in the workspace`, alternatives: [] };
   const fns = handlersOf(defs, index);
-  const [fn, ...alternatives] = fns;
   const where = defs.map((d) => `${d.file}:${d.line + 1}`).join(', ');
+  const fn = fns[0];
   if (fn === undefined) return { mapped: false, reason: 'symbol-not-found', explanation: `${signal}: registered at ${where}, but its handler is not a workspace function`, alternatives: [] };
-  const ambiguity = alternatives.length > 0 ? ` (ambiguous: ${fns.length} handlers)` : '';
-  return { mapped: true, fn, mappedBy, confidence: 0.6, explanation: `matched by ${signal}: registered at ${where} → ${fn.qualifiedName}${ambiguity}`, alternatives };
+  if (fns.length === 1) return { mapped: true, fn, mappedBy, confidence: 0.6, explanation: `matched by ${signal}: registered at ${where} → ${fn.qualifiedName}`, alternatives: [] };
+  // Sorted, so the group is the same whatever order the workspace was walked in.
+  const sorted = [...fns].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
+  const names = sorted.map((f) => `${f.qualifiedName} (${f.file})`).join(', ');
+  return { mapped: true, fn: groupRef(route, sorted), mappedBy, confidence: 0.6, explanation: `matched by ${signal}: ambiguous, ${fns.length} handlers registered at ${where}: ${names}`, alternatives: sorted };
 }
 
 function handlersOf(defs: readonly RouteDef[], index: MappingIndex): FunctionRef[] {

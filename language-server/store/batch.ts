@@ -6,7 +6,8 @@
 import type { UnmappedReason } from '@protocol/model';
 import { type ErrorTypeAdd } from './tables/error-types';
 import type { DeploySeen } from './tables/deploys';
-import { type RollupKey, type RollupValue, emptyRollup } from './tables/rollups';
+import { type CallCounts, type RollupKey, type RollupValue, emptyRollup, mergeRollup } from './tables/rollups';
+import type { CountedSpan } from './nested-calls';
 import type { RouteKey } from './tables/routes';
 import type { UnmappedAdd } from './tables/unmapped';
 import type { Tables } from './tables';
@@ -17,21 +18,47 @@ export class BatchAccumulator {
   private readonly errorTypes = new Map<string, ErrorTypeAdd>();
   private readonly deploys = new Map<string, DeploySeen>();
   private readonly unmapped = new Map<string, UnmappedAdd>();
+  private readonly uncounted: Array<{ key: RollupKey; call: CallCounts }> = [];
 
   /** @param coarsenedBeforeMin minutes before this go to hour rows (meta 'coarsened_before_min'). */
   constructor(private readonly coarsenedBeforeMin: number) {}
 
-  rollup(seriesId: number, fnId: number, spanMinute: number): RollupValue {
+  /** The fn_rollup row a span of `spanMinute` belongs to: its minute, or its hour once coarsened. */
+  rollupKey(seriesId: number, fnId: number, spanMinute: number): RollupKey {
     const late = spanMinute < this.coarsenedBeforeMin;
-    const minute = late ? Math.floor(spanMinute / 60) * 60 : spanMinute;
-    const widthMin = late ? 60 : 1;
-    const k = `${minute}/${fnId}/${widthMin}/${seriesId}`;
+    return { seriesId, fnId, minute: late ? Math.floor(spanMinute / 60) * 60 : spanMinute, widthMin: late ? 60 : 1 };
+  }
+
+  rollup(seriesId: number, fnId: number, spanMinute: number): RollupValue {
+    const key = this.rollupKey(seriesId, fnId, spanMinute);
+    const k = `${key.minute}/${fnId}/${key.widthMin}/${seriesId}`;
     let entry = this.rollups.get(k);
     if (!entry) {
-      entry = { key: { seriesId, fnId, minute, widthMin }, value: emptyRollup() };
+      entry = { key, value: emptyRollup() };
       this.rollups.set(k, entry);
     }
     return entry.value;
+  }
+
+  /** Takes a call counted by an earlier batch back out of its rows (nested-calls.ts), after this batch's adds. */
+  uncount(c: CountedSpan): void {
+    this.uncounted.push({ key: this.rollupKey(c.seriesId, c.fnId, c.minute), call: c });
+  }
+
+  /** The batch's rollups summed per whole hour, for fn_hour (migration 002). */
+  private hours(): Map<string, { key: Omit<RollupKey, 'widthMin'>; value: RollupValue }> {
+    const out = new Map<string, { key: Omit<RollupKey, 'widthMin'>; value: RollupValue }>();
+    for (const { key, value } of this.rollups.values()) {
+      const hour = Math.floor(key.minute / 60) * 60;
+      const k = `${hour}/${key.fnId}/${key.seriesId}`;
+      let entry = out.get(k);
+      if (!entry) {
+        entry = { key: { seriesId: key.seriesId, fnId: key.fnId, minute: hour }, value: emptyRollup() };
+        out.set(k, entry);
+      }
+      mergeRollup(entry.value, value);
+    }
+    return out;
   }
 
   route(key: RouteKey, isError: boolean): void {
@@ -86,6 +113,9 @@ export class BatchAccumulator {
 
   flush(t: Tables): void {
     for (const { key, value } of this.rollups.values()) t.rollups.add(key, value);
+    // After the minute rows are written: summing into hours may share exemplar objects with them.
+    for (const { key, value } of this.hours().values()) t.rollups.addHour(key, value);
+    for (const { key, call } of this.uncounted) t.rollups.subtract(key, call);
     for (const { key, count, errors } of this.routes.values()) t.routes.add(key, count, errors);
     for (const e of this.errorTypes.values()) t.errorTypes.add(e);
     for (const d of this.deploys.values()) t.deploys.seen(d);

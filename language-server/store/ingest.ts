@@ -8,6 +8,7 @@ import { record } from '../analysis/histogram';
 import type { ExceptionInfo, LogException, SpanRecord } from '../ingest/span';
 import type { SpanResolution, ThrownHere } from '../mapping/types';
 import { BatchAccumulator } from './batch';
+import { type CountedSpan, type NestedCalls, callKey } from './nested-calls';
 import { SLOWEST_KEPT, addError, addSlow, clipMessage } from './exemplars';
 import type { Tables } from './tables';
 import { mappedByBit } from './tables/rollups';
@@ -16,20 +17,67 @@ import type { Exemplar, IngestBatch, IngestResult } from './types';
 const NS_PER_MS = 1e6;
 const NS_PER_MIN = 6e10;
 
-export function ingestBatch(t: Tables, batch: IngestBatch): IngestResult {
+export function ingestBatch(t: Tables, batch: IngestBatch, nested: NestedCalls): IngestResult {
   if (!cursorAdvances(t.meta.get('pull_cursor'), batch.cursor)) return { applied: false, spans: 0, logs: 0 };
   const acc = new BatchAccumulator(t.meta.getNumber('coarsened_before_min'));
-  const { attached, bytes: logBytes } = ingestLogs(t, acc, batch);
+  const arrivedMs = batch.arrivedMs ?? Date.now();
+  const { attached, bytes: logBytes } = ingestLogs(t, acc, batch, arrivedMs);
+  const fnOfSpan = mappedSpansWithChildren(t, batch);
   let bytes = logBytes;
   for (const item of batch.spans) {
     const extra = attached.get(spanKey(item.span.traceId, item.span.spanId));
-    bytes += ingestSpan(t, acc, item.span, item.resolution, item.thrown, extra ?? null);
+    const fnId = item.resolution.mapped ? t.functions.idFor(item.resolution.fn) : null;
+    const call = fnId === null ? 'unmapped' : countAs(item.span, fnId, fnOfSpan, nested, acc);
+    if (call === 'counted' && item.resolution.mapped && item.span.parentSpanId !== null) {
+      nested.rememberChild(callKey(item.span.traceId, item.span.parentSpanId), countedSpan(t, item.span, fnId!, item.resolution));
+    }
+    bytes += ingestSpan(t, acc, item.span, item.resolution, fnId, call, item.thrown, extra ?? null);
   }
   acc.flush(t);
+  expirePendingLogs(t, arrivedMs - PENDING_LOG_WAIT_MS, 1_000);
   if (bytes !== 0) t.meta.set('raw_bytes', String(t.meta.getNumber('raw_bytes') + bytes));
   if (batch.cursor !== null) t.meta.set('pull_cursor', batch.cursor);
   return { applied: true, spans: batch.spans.length, logs: batch.logs.length };
 }
+
+/**
+ * The function of every mapped span in the batch, by span key, when some span has a parent (a
+ * batch of root spans, the common case at high rates, skips building it).
+ */
+function mappedSpansWithChildren(t: Tables, batch: IngestBatch): Map<string, number> | null {
+  if (!batch.spans.some((i) => i.span.parentSpanId !== null)) return null;
+  const out = new Map<string, number>();
+  for (const { span, resolution } of batch.spans) {
+    if (resolution.mapped) out.set(callKey(span.traceId, span.spanId), t.functions.idFor(resolution.fn));
+  }
+  return out;
+}
+
+/**
+ * 'nested' when the span's parent (in this batch) maps to the same function: the parent is the
+ * call (nested-calls.ts). Otherwise the span is counted, and children of it counted by earlier
+ * batches for the same function are taken back out.
+ */
+function countAs(s: SpanRecord, fnId: number, fnOfSpan: Map<string, number> | null, nested: NestedCalls, acc: BatchAccumulator): 'counted' | 'nested' {
+  if (s.parentSpanId !== null && fnOfSpan?.get(callKey(s.traceId, s.parentSpanId)) === fnId) return 'nested';
+  const children = nested.takeChildren(callKey(s.traceId, s.spanId));
+  if (children) for (const c of children) if (c.fnId === fnId) acc.uncount(c);
+  return 'counted';
+}
+
+function countedSpan(t: Tables, s: SpanRecord, fnId: number, res: Extract<SpanResolution, { mapped: true }>): CountedSpan {
+  return {
+    fnId,
+    seriesId: t.series.idFor(s),
+    minute: Math.floor(Number(s.startNs) / NS_PER_MIN),
+    durationUs: durationUsOf(s),
+    isError: s.statusCode === 2,
+    confidence: res.confidence,
+    ambiguous: res.alternatives.length > 0,
+  };
+}
+
+const durationUsOf = (s: SpanRecord): number => (Number.isFinite(s.durationNs) && s.durationNs > 0 ? s.durationNs / 1000 : 0);
 
 /** Cursors are decimal batch sequence numbers (protocol/collector.ts); anything else is taken as new. */
 export function cursorAdvances(stored: string | null, next: string | null): boolean {
@@ -38,28 +86,49 @@ export function cursorAdvances(stored: string | null, next: string | null): bool
   return BigInt(next) > BigInt(stored);
 }
 
-const spanKey = (traceId: string, spanId: string): string => `${traceId}/${spanId}`;
+const spanKey = callKey;
 
 const sameException = (a: ExceptionInfo, b: ExceptionInfo): boolean =>
   a.type === b.type && a.message === b.message && a.stacktrace === b.stacktrace;
 
+/** Exception log records kept waiting for their span (pending_log_exceptions) at most. */
+export const PENDING_LOGS_MAX = 10_000;
+/** How long an exception log record waits for its span, by arrival time, before it counts without one. */
+export const PENDING_LOG_WAIT_MS = 10 * 60_000;
+
 /**
  * Exceptions that arrive as log records join their span: one in this batch (returned, to be stored
- * with it) or one already stored (updated in place). An exception the span already carries as an
- * event (SDKs in `logs/dup` mode send both) is not counted twice.
+ * with it), one already stored (updated in place), or, when the span has not arrived yet, one that
+ * a later batch brings: the record waits in pending_log_exceptions, written with this batch's
+ * cursor, and is counted when its span arrives or when it expires (`expirePendingLogs`). An
+ * exception the span already carries as an event (SDKs in `logs/dup` mode send both) is not
+ * counted twice.
  */
 function ingestLogs(
   t: Tables,
   acc: BatchAccumulator,
   batch: IngestBatch,
+  arrivedMs: number,
 ): { attached: Map<string, ExceptionInfo[]>; bytes: number } {
   const attached = new Map<string, ExceptionInfo[]>();
   let bytes = 0;
-  if (batch.logs.length === 0) return { attached, bytes };
+  let pending = t.pendingLogs.count();
+  if (batch.logs.length === 0 && pending === 0) return { attached, bytes };
   const inBatch = new Map<string, { span: SpanRecord; resolution: SpanResolution }>();
   for (const item of batch.spans) inBatch.set(spanKey(item.span.traceId, item.span.spanId), item);
 
-  for (const { log, thrown } of batch.logs) {
+  const items: IngestBatch['logs'] = [];
+  if (pending > 0) {
+    for (const k of t.pendingLogs.keys()) {
+      if (!inBatch.has(spanKey(k.traceId, k.spanId))) continue;
+      const waiting = t.pendingLogs.take(k.id);
+      if (waiting) items.push(waiting);
+      pending--;
+    }
+  }
+  items.push(...batch.logs);
+
+  for (const { log, thrown } of items) {
     const key = spanKey(log.traceId, log.spanId);
     const local = inBatch.get(key);
     let spanFnId: number | null = null;
@@ -75,11 +144,31 @@ function ingestLogs(
         if (stored.exceptions.some((e) => sameException(e, log.exception))) continue;
         bytes += t.spans.setExceptions(stored, [...stored.exceptions, log.exception]);
         spanFnId = stored.fnId;
+      } else if (pending < PENDING_LOGS_MAX) {
+        t.pendingLogs.add(log, thrown, arrivedMs);
+        pending++;
+        continue;
       }
     }
     countLogException(t, acc, log, thrown, spanFnId);
   }
   return { attached, bytes };
+}
+
+/**
+ * Counts, without a span, up to `limit` pending exception log records that arrived before
+ * `beforeMs`, and deletes them. Returns how many. Run inside a transaction.
+ */
+export function expirePendingLogs(t: Tables, beforeMs: number, limit: number): number {
+  const expired = t.pendingLogs.expired(beforeMs, limit);
+  if (expired.length === 0) return 0;
+  const acc = new BatchAccumulator(t.meta.getNumber('coarsened_before_min'));
+  for (const p of expired) {
+    t.pendingLogs.remove(p.id);
+    countLogException(t, acc, p.log, p.thrown, null);
+  }
+  acc.flush(t);
+  return expired.length;
 }
 
 function countLogException(t: Tables, acc: BatchAccumulator, log: LogException, thrown: ThrownHere | null, spanFnId: number | null): void {
@@ -101,19 +190,19 @@ function ingestSpan(
   acc: BatchAccumulator,
   s: SpanRecord,
   res: SpanResolution,
+  fnId: number | null,
+  call: 'counted' | 'nested' | 'unmapped',
   thrown: ThrownHere | null,
   extra: ExceptionInfo[] | null,
 ): number {
-  const durationUs = Number.isFinite(s.durationNs) && s.durationNs > 0 ? s.durationNs / 1000 : 0;
+  const durationUs = durationUsOf(s);
   const startNs = Number(s.startNs);
   const minute = Math.floor(startNs / NS_PER_MIN);
   const atMs = Math.floor(startNs / NS_PER_MS);
   const isError = s.statusCode === 2;
-  let fnId: number | null = null;
   const seriesId = t.series.idFor(s);
 
-  if (res.mapped) {
-    fnId = t.functions.idFor(res.fn);
+  if (res.mapped && fnId !== null && call === 'counted') {
     const r = acc.rollup(seriesId, fnId, minute);
     r.count++;
     if (isError) r.errors++;
@@ -134,7 +223,7 @@ function ingestSpan(
         addError(r.exemplars, type ? `${type} @ ${thrown?.frame ?? ''}` : `status: ${clipMessage(s.statusMessage)}`, type, ex);
       }
     }
-  } else {
+  } else if (!res.mapped) {
     const route = s.attributes['http.route'];
     acc.unmappedSpan(s.service, s.name, typeof route === 'string' ? route : '', res.reason, atMs);
   }

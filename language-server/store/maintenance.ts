@@ -4,6 +4,7 @@
  * and ingest or a query never waits long behind it.
  */
 import type { Database } from 'better-sqlite3';
+import { PENDING_LOG_WAIT_MS, expirePendingLogs } from './ingest';
 import type { Tables } from './tables';
 import type { MaintainResult, RetentionOptions } from './types';
 
@@ -56,6 +57,8 @@ export function maintain(db: Database, t: Tables, r: RetentionOptions, nowMs: nu
       result.routeRowsCoarsened += n;
       return n;
     },
+    // Exception logs whose span never came are counted without it, even when no batch arrives.
+    () => expirePendingLogs(t, nowMs - PENDING_LOG_WAIT_MS, r.chunkRows),
   ];
 
   // Only chunks that changed something count against the budget: a step with nothing to do costs

@@ -1,5 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import schemaSql from './schema.sql';
+import hourRollupsSql from './migrations/002-hour-rollups.sql';
+import deployMarkersSql from './migrations/003-deploy-markers.sql';
 
 /**
  * Versioned schema migrations. `PRAGMA user_version` holds the version a database is at; each entry
@@ -13,7 +15,12 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial', sql: schemaSql }];
+// Sorted, so entries added side by side in any order still apply in version order.
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial', sql: schemaSql },
+  { version: 2, name: 'hour-rollups', sql: hourRollupsSql },
+  { version: 3, name: 'deploy-markers', sql: deployMarkersSql },
+].sort((a, b) => a.version - b.version);
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 

@@ -7,7 +7,7 @@ import { type Buckets, bucketIndex, bucketLower, quantile } from '../analysis/hi
 import type { FunctionRef } from '../mapping/types';
 import { type ExemplarSet, emptyExemplars, mergeExemplars } from './exemplars';
 import type { Tables } from './tables';
-import { type RollupRow, type RollupValue, decodeRollup, emptyRollup, mappedByList, mergeRollup, rowFunction } from './tables/rollups';
+import { type RollupRow, type RollupValue, addCounts, decodeRollup, emptyRollup, mappedByList, mergeRollup, rowFunction } from './tables/rollups';
 import type {
   DetailOptions,
   FunctionDetail,
@@ -25,12 +25,51 @@ export function windowMinutes(w: TimeWindow): { fromMin: number; toMin: number }
   return { fromMin: Math.floor(w.fromMs / MS_PER_MIN), toMin: Math.ceil(w.toMs / MS_PER_MIN) };
 }
 
+/**
+ * A window split for reading: its whole hours from fn_hour, the ragged minutes at either end from
+ * fn_rollup. Windows shorter than two hours, and hours before fn_hour is complete, read fn_rollup
+ * alone. Edge reads count fn_rollup's coarsened hour rows whole, as every window read always has.
+ */
+export interface WindowPlan {
+  hours: { fromMin: number; toMin: number } | null;
+  edges: Array<{ fromMin: number; toMin: number }>;
+}
+
+export function planWindow(fromMin: number, toMin: number, hoursFromMin: number): WindowPlan {
+  const hourFrom = Math.max(Math.ceil(fromMin / 60) * 60, Math.ceil(hoursFromMin / 60) * 60);
+  const hourTo = Math.floor(toMin / 60) * 60;
+  if (hourTo - hourFrom < 60) return { hours: null, edges: [{ fromMin, toMin }] };
+  const edges = [];
+  if (fromMin < hourFrom) edges.push({ fromMin, toMin: hourFrom });
+  if (hourTo < toMin) edges.push({ fromMin: hourTo, toMin });
+  return { hours: { fromMin: hourFrom, toMin: hourTo }, edges };
+}
+
+function plan(t: Tables, fromMin: number, toMin: number): WindowPlan {
+  return planWindow(fromMin, toMin, t.meta.getNumber('hour_rollups_from_min'));
+}
+
+function windowRows(t: Tables, fromMin: number, toMin: number, q: Pick<StatsQuery, 'files' | 'services' | 'environments'>): RollupRow[] {
+  const p = plan(t, fromMin, toMin);
+  const rows = p.hours ? t.rollups.hoursInWindow(p.hours.fromMin, p.hours.toMin, q.files, q.services, q.environments) : [];
+  for (const e of p.edges) rows.push(...t.rollups.inWindow(e.fromMin, e.toMin, q.files, q.services, q.environments));
+  return rows;
+}
+
+function functionRows(t: Tables, fnId: number, fromMin: number, toMin: number): RollupRow[] {
+  const p = plan(t, fromMin, toMin);
+  const rows = p.hours ? t.rollups.hoursForFunction(fnId, p.hours.fromMin, p.hours.toMin) : [];
+  for (const e of p.edges) rows.push(...t.rollups.forFunction(fnId, e.fromMin, e.toMin));
+  return rows;
+}
+
 interface Merged {
   fn: FunctionRef;
   value: RollupValue;
 }
 
-function mergeByFunction(rows: RollupRow[], withExemplars: boolean): Map<number, Merged> {
+/** Numbers and histograms per function; lenses, reports and deploy diffs show no exemplars. */
+function mergeByFunction(rows: RollupRow[]): Map<number, Merged> {
   const out = new Map<number, Merged>();
   for (const row of rows) {
     let m = out.get(row.fnId);
@@ -38,9 +77,7 @@ function mergeByFunction(rows: RollupRow[], withExemplars: boolean): Map<number,
       m = { fn: rowFunction(row), value: emptyRollup() };
       out.set(row.fnId, m);
     }
-    // Exemplar JSON is only parsed when the caller shows exemplars; lenses skip that work.
-    const value = decodeRollup(withExemplars ? row : { ...row, exemplars: '{"s":[],"e":[]}' });
-    mergeRollup(m.value, value);
+    addCounts(m.value, row);
   }
   return out;
 }
@@ -68,9 +105,9 @@ export function toFunctionStats(fn: FunctionRef, v: RollupValue, windowMin: numb
 
 export function functionStats(t: Tables, q: StatsQuery): FunctionStats[] {
   const { fromMin, toMin } = windowMinutes(q);
-  const rows = t.rollups.inWindow(fromMin, toMin, q.files, q.services, q.environments);
+  const rows = windowRows(t, fromMin, toMin, q);
   const windowMin = Math.max(0, (q.toMs - q.fromMs) / MS_PER_MIN);
-  return [...mergeByFunction(rows, false).values()]
+  return [...mergeByFunction(rows).values()]
     .map((m) => toFunctionStats(m.fn, m.value, windowMin))
     .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
 }
@@ -80,7 +117,7 @@ export function functionDetail(t: Tables, fn: Pick<FunctionRef, 'file' | 'qualif
   if (fnId === null) return null;
   const ref = t.functions.ref(fnId)!;
   const { fromMin, toMin } = windowMinutes(w);
-  const rows = t.rollups.forFunction(fnId, fromMin, toMin);
+  const rows = functionRows(t, fnId, fromMin, toMin);
   const total = emptyRollup();
   const versions = new Map<string, VersionCount>();
   const exemplars: ExemplarSet = emptyExemplars();
@@ -117,7 +154,7 @@ export function versionRollups(t: Tables, service: string, environment: string, 
   const seriesId = t.series.find({ service, environment, version });
   const errorTypes = t.errorTypes.forVersion(service, environment, version);
   if (seriesId === null) return { functions: [], routes: [], errorTypes };
-  const merged = mergeByFunction(t.rollups.forSeries(seriesId, fromMin, toMin), false);
+  const merged = mergeByFunction(t.rollups.forSeries(seriesId, fromMin, toMin));
   const functions: FunctionRollup[] = [...merged.values()].map(({ fn, value }) => ({
     fn,
     requests: value.count,

@@ -3,6 +3,7 @@ import type { FunctionStats } from '@protocol/model';
 import type { DeployMarker } from '@protocol/collector';
 import type { FunctionRef } from '../mapping/types';
 import { ingestBatch } from './ingest';
+import { NestedCalls } from './nested-calls';
 import { DEFAULT_RETENTION, maintain } from './maintenance';
 import { functionDetail, functionStats, versionRollups } from './queries';
 import { type Tables, prepareTables } from './tables';
@@ -35,6 +36,7 @@ export class Store {
   private readonly t: Tables;
   private readonly retention: RetentionOptions;
   private readonly ingestTx: Transaction<(batch: IngestBatch) => IngestResult>;
+  private readonly nested = new NestedCalls();
 
   constructor(
     private readonly db: Database,
@@ -42,14 +44,17 @@ export class Store {
   ) {
     this.t = prepareTables(db);
     this.retention = { ...DEFAULT_RETENTION, ...options.retention };
-    this.ingestTx = db.transaction((batch: IngestBatch) => ingestBatch(this.t, batch));
+    this.ingestTx = db.transaction((batch: IngestBatch) => ingestBatch(this.t, batch, this.nested));
   }
 
   /** Writes a pulled batch and its cursor in one transaction; a batch at or before the stored cursor is skipped. */
   ingestBatch(batch: IngestBatch): IngestResult {
     try {
-      return this.ingestTx.immediate(batch);
+      const result = this.ingestTx.immediate(batch);
+      this.nested.commit();
+      return result;
     } catch (err) {
+      this.nested.rollback();
       // Ids cached during the failed transaction were rolled back with it.
       this.t.functions.forgetCached();
       this.t.series.forgetCached();

@@ -13,6 +13,8 @@ export interface IngestBatch {
   cursor: string | null;
   spans: Array<{ span: SpanRecord; resolution: SpanResolution; thrown: ThrownHere | null }>;
   logs: Array<{ log: LogException; thrown: ThrownHere | null }>;
+  /** When the batch arrived (Unix ms; default now): how long exception logs wait for their span counts from here. */
+  arrivedMs?: number;
 }
 
 export interface IngestResult {

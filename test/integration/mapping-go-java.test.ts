@@ -37,6 +37,12 @@ describe('Go net/http (otelhttp) and grpc-go', () => {
     expect(run.functions.filter((f) => f.file.startsWith('gen/'))).toEqual([]);
     expect(run.unmapped).toEqual([]);
   });
+
+  it('maps a route whose handler is a func literal onto the literal, named after its registration', async () => {
+    const run = await runThroughEngine({ root, service: 'go-shop', spans: times(2, goServer({ generation: 'pattern', method: 'DELETE', route: '/orders/{id}', semconv: 'new' })) });
+    expectLanded(root, run, { file: 'cmd/server/main.go', symbol: 'mux.HandleFunc("DELETE /orders/{id}")', declaration: 'mux.HandleFunc("DELETE /orders/{id}", func(', mappedBy: 'http.route', requests: 2 });
+    expect(run.functions).toHaveLength(1);
+  });
 });
 
 describe('Java Spring (Java agent 2.x) and grpc-java', () => {

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { expect } from 'vitest';
 import type { FunctionStats, MappedBy, UnmappedTelemetry } from '../../protocol/model';
 import { DEFAULT_SETTINGS, type Settings } from '../../protocol/settings';
-import { openEngine } from '../../language-server/engine';
+import { openEngine, type Engine } from '../../language-server/engine';
 import { startTestCollector } from '../support/collector';
 import { sendSpans, type SpanSpec } from '../support/otel';
 
@@ -25,6 +25,8 @@ export interface RunOptions {
   service: string;
   spans: SpanSpec[];
   settings?: Partial<Settings>;
+  /** Runs against the caught-up engine before it closes, for what lenses and hovers ask. */
+  probe?: (engine: Engine) => void;
 }
 
 /** Sends `spans` as `service`, lets a fresh engine over `root` catch up, and returns its view. */
@@ -42,6 +44,7 @@ export async function runThroughEngine(o: RunOptions): Promise<MappedRun> {
     });
     try {
       const ingested = await engine.catchUp();
+      o.probe?.(engine);
       return { functions: engine.allFunctionStats(), unmapped: engine.unmapped(), ingested };
     } finally {
       await engine.close();

@@ -11,7 +11,10 @@ import * as path from 'node:path';
 import { SpanKind } from '@opentelemetry/api';
 import { afterAll, describe, expect, it } from 'vitest';
 import { expressLayer, fastifyHandler, grpcServer, nestHandler, nodeHttpServer, times } from '../support/instrumentation-shapes';
-import { expectLanded, runThroughEngine } from './mapping-harness';
+import type { Engine } from '../../language-server/engine';
+import { lensTitle } from '../../language-server/features/format';
+import { hoverMarkdown } from '../../language-server/features/hover-markdown';
+import { expectLanded, lineOf, runThroughEngine } from './mapping-harness';
 
 const WORKSPACES = path.resolve(__dirname, '../fixtures/workspaces');
 const express = path.join(WORKSPACES, 'node-express');
@@ -55,14 +58,14 @@ describe('Express (instrumentation-http + instrumentation-express)', () => {
     expect(run.unmapped).toContainEqual(expect.objectContaining({ service: 'shop-express', name: 'request handler - /api/orders/:id', count: 3, reason: 'no-code-signal' }));
   });
 
-  it('lists a route whose handler is an inline arrow, and an unknown route, as unmapped with reasons', async () => {
+  it('maps a route whose handler is an inline arrow onto the arrow, named after its registration', async () => {
     const run = await runThroughEngine({
       root: express,
       service: 'shop-express',
       spans: [...times(2, nodeHttpServer({ method: 'DELETE', route: '/api/users/:id' })), nodeHttpServer({ method: 'GET', route: '/api/carts/:id' })],
     });
-    expect(run.functions).toEqual([]);
-    expect(run.unmapped).toContainEqual({ service: 'shop-express', name: 'DELETE /api/users/:id', route: '/api/users/:id', count: 2, reason: 'symbol-not-found' });
+    expectLanded(express, run, { file: 'src/routes/users.ts', symbol: "router.delete('/:id')", declaration: "router.delete('/:id', async (req, res) => {", mappedBy: 'http.route', requests: 2 });
+    expect(run.functions).toHaveLength(1);
     expect(run.unmapped).toContainEqual({ service: 'shop-express', name: 'GET /api/carts/:id', route: '/api/carts/:id', count: 1, reason: 'route-not-found' });
   });
 });
@@ -92,17 +95,50 @@ describe('Fastify (@fastify/otel), NestJS (instrumentation-nestjs-core) and grpc
     expectLanded(fastifyNest, run, { file: 'fastify/src/grpc/server.ts', symbol: 'reserve', declaration: 'function reserve(', mappedBy: 'rpc.method', requests: 5 });
     expectLanded(fastifyNest, run, { file: 'fastify/src/grpc/release.ts', symbol: 'release', declaration: 'function release', mappedBy: 'rpc.method', requests: 1 });
   });
+
+  it('maps a Fastify route whose handler is an inline async arrow onto the arrow', async () => {
+    const spans = [...times(2, nodeHttpServer({ method: 'GET', route: '/health', semconv: 'new' })), fastifyHandler({ plugin: 'fastify', handler: 'anonymous', route: '/health', method: 'GET' })];
+    const run = await runThroughEngine({ root: fastifyNest, service: 'shop-node', spans });
+    // The handler span (hook.callback.name "anonymous") is the same request's inner layer: it is not counted again.
+    expectLanded(fastifyNest, run, { file: 'fastify/src/app.ts', symbol: "app.get('/health')", declaration: "app.get('/health', async () =>", mappedBy: 'http.route', requests: 2 });
+    expect(run.functions).toHaveLength(1);
+  });
 });
 
 describe('the same route registered by two services in one workspace', () => {
-  it('marks the function the spans land on as ambiguous', async () => {
+  it('shows the calls as ambiguous on each candidate, counted once', async () => {
     const root = tempCopy(express, 'orders-v1');
     cpSync(express, path.join(root, 'orders-v2'), { recursive: true });
-    const run = await runThroughEngine({ root, service: 'orders', spans: times(3, nodeHttpServer({ method: 'GET', route: '/api/orders/:id' })) });
+    const spans = [...times(3, nodeHttpServer({ method: 'GET', route: '/api/orders/:id', durationMs: 20 })), nodeHttpServer({ method: 'GET', route: '/api/orders/:id', exception: new Error('order store down'), durationMs: 40 })];
+    const files = ['orders-v1/src/controllers/order-controller.ts', 'orders-v2/src/controllers/order-controller.ts'];
+    const lenses: string[] = [];
+    const hovers: string[] = [];
+    const probe = (engine: Engine) => {
+      for (const file of files) {
+        const s = engine.functionStats(file).get('OrderController.get')!;
+        lenses.push(lensTitle(s, { format: 'compact', minSamples: 1 }));
+        const detail = engine.functionDetail(file, 'OrderController.get')!;
+        // The route's traces, not an empty hover: the slowest call was the failing one.
+        expect(detail.slowest[0]).toMatchObject({ durationMs: 40, error: true });
+        hovers.push(hoverMarkdown(detail, { windowLabel: '1h', minSamples: 1, nowMs: Date.now() }));
+      }
+    };
+    const run = await runThroughEngine({ root, service: 'orders', spans, probe });
+    expect(lenses).toEqual([1, 2].map((i) => `prod · ambiguous (${i} of 2 handlers for GET /api/orders/:id) · 4/h · 25% err · p95 40ms · n=4`));
+    expect(hovers[0]).toContain('orders\\-v2\\/src\\/controllers\\/order\\-controller\\.ts');
+    expect(hovers[1]).toContain('orders\\-v1\\/src\\/controllers\\/order\\-controller\\.ts');
     const rows = run.functions.filter((f) => f.symbol === 'OrderController.get');
-    expect(rows).toHaveLength(1);
-    expect(['orders-v1/src/controllers/order-controller.ts', 'orders-v2/src/controllers/order-controller.ts']).toContain(rows[0]!.file);
-    expect(rows[0]).toMatchObject({ requests: 3, ambiguous: true, mappedBy: ['http.route'] });
+    expect(rows.map((r) => r.file)).toEqual(files);
+    const line = lineOf(root, files[0]!, '  get(req: Request');
+    const candidates = files.map((file) => ({ file, symbol: 'OrderController.get', line }));
+    rows.forEach((row, i) => {
+      // Own counts stay zero: the calls belong to the route, shown on both, so totals add them once.
+      expect(row).toMatchObject({ requests: 0, errors: 0, ambiguous: true, mappedBy: ['http.route'] });
+      expect(row.ambiguity).toMatchObject({ route: 'GET /api/orders/:id', position: i + 1, candidates, requests: 4, errors: 1 });
+      expect(row.ambiguity!.p50Ms).toBeGreaterThan(0);
+    });
+    // No virtual group row reaches the report, and nothing else got the calls.
+    expect(run.functions).toHaveLength(2);
   });
 });
 

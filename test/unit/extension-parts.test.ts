@@ -1,6 +1,6 @@
 /**
  * The extension's parts that need no VS Code: the command table against package.json, the webview
- * shell's CSP, the status bar texts, the server runtime check (real child processes) and the local
+ * shell's CSP, the status bar texts, the unmapped telemetry list, the server runtime check (real child processes) and the local
  * collector (the real dist/cli.js).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -11,6 +11,7 @@ import { COMMANDS, INTERNAL_COMMANDS } from '../../extension/command-table';
 import { startLocalCollector } from '../../extension/local-collector';
 import { checkServerRuntime, interpret } from '../../extension/runtime-check';
 import { statusView } from '../../extension/status-text';
+import { noIcons, unmappedItem } from '../../extension/unmapped-text';
 import { contentSecurityPolicy, webviewHtml } from '../../extension/webview-html';
 import type { StatusParams } from '../../protocol/lsp';
 
@@ -63,6 +64,23 @@ describe('status bar text', () => {
     expect(view.text).toContain(text);
     expect(view.severity).toBe(severity);
     expect(view.tooltip).toContain(params.detail);
+  });
+});
+
+describe('unmapped telemetry quick pick', () => {
+  it('says why each row did not map, in words, and counts spans', () => {
+    const item = unmappedItem({ service: 'orders', name: 'LegacyReconciler.run', route: null, count: 1, reason: 'file-not-in-workspace' });
+    expect(item).toEqual({ label: 'LegacyReconciler.run', description: 'orders · 1 span', detail: expect.stringMatching(/^Why: the file it names is not in the workspace/) });
+    expect(unmappedItem({ service: 'api', name: 'GET', route: '/x/:id', count: 3, reason: 'route-not-found' }).description).toBe('api · /x/:id · 3 spans');
+  });
+
+  it('shows icon syntax in telemetry as typed instead of rendering it', () => {
+    expect(noIcons('$(alert) pay now')).toBe('\\$(alert) pay now');
+    expect(noIcons('already \\$(alert)')).toBe('already \\$(alert)');
+    expect(unmappedItem({ service: '$(zap)', name: 'x $(sync~spin)', route: '$(key)', count: 2, reason: 'ambiguous' })).toMatchObject({
+      label: 'x \\$(sync~spin)',
+      description: '\\$(zap) · \\$(key) · 2 spans',
+    });
   });
 });
 

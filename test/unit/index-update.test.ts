@@ -94,6 +94,29 @@ describe('updateFile', () => {
     await index.updateFile(path.join(os.tmpdir(), 'outside-the-workspace.ts'), 'function outside() {}');
     expect(index.symbolsNamed('outside')).toEqual([]);
   });
+
+});
+
+describe('minified files', () => {
+  it('skips them by name and by their long lines, and says why', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prodlens-minified-'));
+    const bundle = Array.from({ length: 40 }, (_, i) => `function m${i}(a){return a+${i}}`.padEnd(900, ';')).join('\n');
+    fs.mkdirSync(path.join(dir, 'src'));
+    fs.writeFileSync(path.join(dir, 'src/app.bundle.js'), bundle);
+    fs.writeFileSync(path.join(dir, 'src/lib.min.js'), 'function tiny(){}\n');
+    // The same functions on short lines are ordinary code.
+    fs.writeFileSync(path.join(dir, 'src/app.js'), bundle.replace(/;+/g, ';\n'));
+    const built = await WorkspaceIndex.build(dir, { parseWorkers: 0 });
+    try {
+      expect(built.skippedFiles().get('src/app.bundle.js')).toBe('minified');
+      expect(built.skippedFiles().get('src/lib.min.js')).toBe('minified');
+      expect(built.symbolsNamed('tiny')).toEqual([]);
+      expect(built.symbolsNamed('m7').map((s) => s.file)).toEqual(['src/app.js']);
+    } finally {
+      built.dispose();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('build options', () => {

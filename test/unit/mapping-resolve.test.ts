@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseGroup } from '../../language-server/mapping/ambiguous-group';
 import { resolveSpan } from '../../language-server/mapping/resolve';
 import type { SpanResolution } from '../../language-server/mapping/types';
 import { LiteralIndex, route, spanRecord, sym } from '../support/literal-index';
@@ -146,10 +147,19 @@ describe('routes and RPC (confidence 0.6)', () => {
     expect(r.fn.qualifiedName).toBe('listOrders');
   });
 
-  it('maps to all matching handlers: the first, and the rest as alternatives', () => {
+  it('maps a route with several handlers to their group, never to one of them, with every candidate', () => {
     const r = mapped(resolveSpan(spanRecord({ 'http.route': '/api/checkout', 'http.request.method': 'POST' }), index));
-    expect([r.fn.qualifiedName, ...r.alternatives.map((a) => a.qualifiedName)]).toEqual(['OrderService.place', 'PaymentService.charge']);
-    expect(r.explanation).toContain('ambiguous: 2 handlers');
+    expect(r.alternatives.map((a) => a.qualifiedName)).toEqual(['OrderService.place', 'PaymentService.charge']);
+    expect(parseGroup(r.fn)).toEqual({
+      route: 'POST /api/checkout',
+      candidates: [
+        { file: 'src/orders/order-service.ts', qualifiedName: 'OrderService.place' },
+        { file: 'src/payments/payment-service.ts', qualifiedName: 'PaymentService.charge' },
+      ],
+    });
+    expect(r.explanation).toContain('ambiguous, 2 handlers');
+    // The same spans always land on the same group.
+    expect(mapped(resolveSpan(spanRecord({ 'http.route': '/api/checkout', 'http.request.method': 'POST' }), index)).fn).toEqual(r.fn);
   });
 
   it('says when the route is unknown, or its handler is not a workspace function', () => {

@@ -22,8 +22,9 @@ describe('opening a store file', () => {
     const raw = new Database(file, { readonly: true });
     expect(raw.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(raw.pragma('page_size', { simple: true })).toBe(16384);
     const tables = (raw.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as Array<{ name: string }>).map((r) => r.name);
-    expect(tables).toEqual(['deploys', 'error_types', 'fn_rollup', 'functions', 'meta', 'route_minute', 'series', 'spans', 'unmapped']);
+    expect(tables).toEqual(['deploy_markers', 'deploys', 'error_types', 'fn_hour', 'fn_rollup', 'functions', 'meta', 'pending_log_exceptions', 'route_minute', 'series', 'spans', 'unmapped']);
     raw.close();
 
     const b = openStore(file);

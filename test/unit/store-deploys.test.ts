@@ -1,6 +1,8 @@
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DeployMarkerError, type Store, openStore } from '../../language-server/store';
-import { MIN, T0_MS, batch, chargeCard, exception, mapped, placeOrder, span, thrownIn } from './store-fixtures';
+import schemaSql from '../../language-server/store/schema.sql';
+import { MIN, T0_MS, batch, chargeCard, exception, mapped, placeOrder, span, tempDir, thrownIn } from './store-fixtures';
 
 let store: Store;
 afterEach(() => store?.close());
@@ -73,5 +75,61 @@ describe('deploys', () => {
     ]);
     const oldTypes = new Set(old.map((e) => e.type));
     expect(next.filter((e) => !oldTypes.has(e.type)).map((e) => e.type)).toEqual(['NullPointer', '503']);
+  });
+
+  it('records a rollback and a re-deploy as deploy events of their own (1.4.1 → 1.4.2 → 1.4.1 → 1.4.2)', () => {
+    store = openStore(':memory:');
+    const serve = (version: string, commit: string, fromMin: number, toMin: number) =>
+      Array.from({ length: (toMin - fromMin) * 10 }, (_, i) => ({ span: span({ atMs: T0_MS + fromMin * MIN + i * 6_000, version, commit }), resolution: mapped(placeOrder), thrown: null }));
+    // Batches arrive in any grouping: the events come from the per-minute traffic, not from batch order.
+    store.ingestBatch(batch('1', [...serve('1.4.1', 'aaaaaaa', 0, 20), ...serve('1.4.2', 'bbbbbbb', 20, 40)]));
+    store.ingestBatch(batch('2', [...serve('1.4.1', 'aaaaaaa', 40, 60), ...serve('1.4.2', 'bbbbbbb', 60, 80)]));
+    const events = store.deploys({ service: 'shop' });
+    expect(events.map((d) => [d.version, (d.firstSeenMs - T0_MS) / MIN, d.spanCount, d.commit])).toEqual([
+      ['1.4.2', 60, 200, 'bbbbbbb'],
+      ['1.4.1', 40, 200, 'aaaaaaa'],
+      ['1.4.2', 20, 200, 'bbbbbbb'],
+      ['1.4.1', 0, 200, 'aaaaaaa'],
+    ]);
+    // The first stint of 1.4.1 ends with its last span before the rollback brought it back.
+    expect(events[3]!.lastSeenMs).toBe(T0_MS + 20 * MIN - 1);
+    expect(events[0]!.lastSeenMs).toBe(T0_MS + 79 * MIN + 54_000);
+  });
+
+  it('keeps every marker as its own deploy event, a repeated announcement of a version included', () => {
+    store = openStore(':memory:');
+    const marker = (version: string, min: number, commit?: string) => store.recordDeployMarker({ service: 'api', environment: 'production', version, time: new Date(T0_MS + min * MIN).toISOString(), ...(commit ? { commit } : {}) });
+    marker('1', 0, 'aaaaaaa');
+    marker('2', 30, 'bbbbbbb');
+    marker('1', 60);
+    marker('1', 60, 'aaaaaaa');
+    expect(store.deploys({ service: 'api' }).map((d) => [d.version, (d.firstSeenMs - T0_MS) / MIN, d.commit, d.source])).toEqual([
+      ['1', 60, 'aaaaaaa', 'marker'],
+      ['2', 30, 'bbbbbbb', 'marker'],
+      ['1', 0, 'aaaaaaa', 'marker'],
+    ]);
+  });
+
+  it('migrates a version-1 store: markers merged into versions become events of their own', () => {
+    const tmp = tempDir();
+    try {
+      const file = tmp.file('v1.db');
+      const raw = new Database(file);
+      raw.exec(schemaSql);
+      raw.pragma('user_version = 1');
+      raw.pragma('application_id = 0x50524c4e');
+      const insert = raw.prepare('INSERT INTO deploys VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+      insert.run('shop', 'production', '1.0.0', 'aaaaaaa', T0_MS, T0_MS + 5 * MIN, 12, 'marker');
+      insert.run('shop', 'production', '2.0.0', null, T0_MS + 60 * MIN, T0_MS + 60 * MIN, 0, 'marker');
+      raw.close();
+      store = openStore(file);
+      expect(store.deploys().map((d) => [d.version, d.firstSeenMs, d.spanCount, d.source, d.commit])).toEqual([
+        ['2.0.0', T0_MS + 60 * MIN, 0, 'marker', null],
+        ['1.0.0', T0_MS, 12, 'marker', 'aaaaaaa'],
+      ]);
+    } finally {
+      store?.close();
+      tmp.remove();
+    }
   });
 });

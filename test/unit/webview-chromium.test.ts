@@ -2,7 +2,8 @@
  * The deploy panel bundle (dist/webview/deploy-panel.js, built by `node esbuild.mjs`) in Debian's
  * chromium driven by playwright-core: standalone rendering from the fixture, severity order,
  * escaping of hostile telemetry, no CSP violations, keyboard use, and the VS Code message path
- * through a page that provides `acquireVsCodeApi` the way a webview does.
+ * through a page that provides `acquireVsCodeApi` the way a webview does; and the trace view
+ * bundle through the same kind of page.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -177,6 +178,51 @@ describe('deploy panel, VS Code webview messaging', () => {
     await alert.waitFor();
     expect(await alert.textContent()).toMatch(/extension → deploy panel: rejected a malformed message \(selection/);
     expect(await page.locator('main b').count()).toBe(0);
+    await page.close();
+  });
+});
+
+describe('trace view, VS Code webview messaging', () => {
+  const span = (spanId: string, parentSpanId: string | null, name: string, offsetMs: number, durationMs: number, extra: Record<string, unknown> = {}) => ({
+    spanId, parentSpanId, name, service: 'shop-api', startNs: String(1_700_000_000_000_000_000n + BigInt(offsetMs) * 1_000_000n), durationMs,
+    error: false, statusMessage: '', attributes: {}, exception: null, code: null, ...extra,
+  });
+  const traceMessage = {
+    type: 'trace',
+    traceId: 'ab'.repeat(16),
+    spans: [
+      span('c2', 'r1', '<img src=x onerror=alert(1)>', 60, 15, { attributes: { 'user.note': '<script>alert(2)</script>' } }),
+      span('r1', null, 'GET /cart', 0, 120),
+      span('c1', 'r1', 'addToCart', 5, 50, { code: { file: 'src/cart.ts', symbol: 'addToCart', line: 22, mappedBy: 'code.function.name' } }),
+    ],
+  };
+
+  it('draws the waterfall in tree order, shows hostile names as text, opens a mapped span and keeps the selection across reloads', async () => {
+    const shell = webviewHtml({ title: 'trace', cspSource: base, scriptUri: `${base}/trace-view.js`, styleUri: `${base}/trace-view.css`, nonce: 'dGVzdG5vbmNlMTIzNDU2Nzg=' });
+    pages.set('/trace.html', shell.replace('<script nonce', '<script nonce="dGVzdG5vbmNlMTIzNDU2Nzg=" src="/host-shim.js"></script>\n<script nonce'));
+    const { page, problems } = await open('/trace.html');
+    const posted = () => page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted);
+    await page.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length > 0);
+    await page.evaluate((m) => window.postMessage(m, '*'), traceMessage);
+    const rows = page.locator('.waterfall .span-row');
+    await rows.first().waitFor();
+    expect(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')))).toEqual(['GET /cart, 120 ms', 'addToCart, 50.0 ms', '<img src=x onerror=alert(1)>, 15.0 ms']);
+    expect(await page.locator('main img, main script').count()).toBe(0);
+
+    await rows.nth(2).click();
+    expect(await page.locator('.details td').first().textContent()).toBe('<script>alert(2)</script>');
+    await rows.nth(1).focus();
+    await page.keyboard.press('Enter');
+    await page.locator('.details button', { hasText: 'Open addToCart (src/cart.ts:22)' }).click();
+    expect((await posted()).at(-1)).toEqual({ type: 'openFunction', location: { file: 'src/cart.ts', symbol: 'addToCart', line: 22 } });
+
+    // Hide/show reloads the page; the extension answers `ready` with the same trace again.
+    await page.reload();
+    await page.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length > 0);
+    await page.evaluate((m) => window.postMessage(m, '*'), traceMessage);
+    await page.locator('.details h2', { hasText: 'addToCart' }).waitFor();
+    expect(await page.locator('.waterfall .span-row[aria-selected=true]').getAttribute('aria-label')).toBe('addToCart, 50.0 ms');
+    expect(problems).toEqual([]);
     await page.close();
   });
 });

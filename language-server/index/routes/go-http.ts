@@ -15,12 +15,23 @@ const CHI_METHODS: ReadonlySet<string> = new Set(['Get', 'Post', 'Put', 'Patch',
 
 export function goFacts(file: string, root: Node): RouteFacts {
   const facts = emptyFacts(file, 'go');
-  for (const spec of root.descendantsOfType('import_spec')) if (spec) readImport(spec, facts);
+  // One walk of the tree for every node type read below; each pass over it is then a plain array.
+  const byType = new Map<string, Node[]>();
+  for (const n of root.descendantsOfType(['import_spec', 'type_spec', 'keyed_element', 'call_expression', 'short_var_declaration', 'var_spec'])) {
+    if (!n) continue;
+    const list = byType.get(n.type);
+    if (list) list.push(n);
+    else byType.set(n.type, [n]);
+  }
+  const ofType = (type: string) => byType.get(type) ?? [];
+  for (const spec of ofType('import_spec')) readImport(spec, facts);
   for (const decl of children(root)) readDeclaration(decl, facts);
-  for (const t of root.descendantsOfType('type_spec')) if (t) readGoServerType(t, facts);
-  for (const k of root.descendantsOfType('keyed_element')) if (k) readGoServiceName(k, facts);
-  for (const call of root.descendantsOfType('call_expression')) if (call) readCall(call, facts);
-  for (const v of root.descendantsOfType(['short_var_declaration', 'var_spec'])) if (v) readVariableType(v, facts);
+  for (const t of ofType('type_spec')) readGoServerType(t, facts);
+  for (const k of ofType('keyed_element')) readGoServiceName(k, facts);
+  for (const call of ofType('call_expression')) readCall(call, facts);
+  // In source order across both forms, so a later binding of a name wins as before.
+  const variables = [...ofType('short_var_declaration'), ...ofType('var_spec')].sort((a, b) => a.startIndex - b.startIndex);
+  for (const v of variables) readVariableType(v, facts);
   return facts;
 }
 
@@ -69,6 +80,8 @@ function readCall(call: Node, facts: RouteFacts): void {
   const fn = call.childForFieldName('function');
   if (fn?.type !== 'selector_expression') return;
   const verb = fn.childForFieldName('field')?.text ?? '';
+  // Most calls are not registrations; the name alone says so before the arguments are read.
+  if (verb !== 'HandleFunc' && verb !== 'Handle' && !CHI_METHODS.has(verb)) return;
   const args = children(call.childForFieldName('arguments') ?? call).filter((a) => a.type !== 'comment');
   const pattern = stringValue(args[0]);
   if (pattern === undefined || args.length < 2) return;

@@ -15,19 +15,20 @@ import { javaFacts } from './spring';
 export type { RouteFacts } from './facts';
 export { asHttpMethod, joinPaths, normalizeRoute, normalizeRpc, parseGoPattern, routeMatches, rpcMatches } from './normalize';
 
-function factsFor(file: string, language: Language, root: Node, _source: string): RouteFacts | null {
-  const facts = readFacts(file, language, root);
+/** The standard route reader; parse workers run it, so an index using it can parse in workers. */
+export function standardFactsFor(file: string, language: Language, root: Node, source: string): RouteFacts | null {
+  const facts = readFacts(file, language, root, source);
   // An empty `__init__.py` still makes its directory a package, which decides module names.
   if (isEmpty(facts) && !file.endsWith('__init__.py')) return null;
   return facts;
 }
 
-function readFacts(file: string, language: Language, root: Node): RouteFacts {
+function readFacts(file: string, language: Language, root: Node, source: string): RouteFacts {
   switch (language) {
     case 'typescript':
     case 'tsx':
     case 'javascript':
-      return jsFacts(file, language, root);
+      return jsFacts(file, language, root, source);
     case 'python':
       return pythonFacts(file, root);
     case 'go':
@@ -41,7 +42,7 @@ function readFacts(file: string, language: Language, root: Node): RouteFacts {
 export function createRouteExtractor(): RouteExtractor<RouteFacts> {
   const joiner = new RouteJoiner();
   return {
-    factsFor,
+    factsFor: standardFactsFor,
     join: (facts: ReadonlyMap<string, RouteFacts>, symbolsIn: (file: string) => readonly SymbolDef[]): RouteDef[] => joiner.join(facts, symbolsIn),
   };
 }

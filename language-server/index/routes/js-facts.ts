@@ -16,10 +16,25 @@ import { children, dottedName, line, stringValue } from './syntax';
 export interface JsContext {
   facts: RouteFacts;
   scope: JsScope;
+  /** False for files with no sign of routing: function bodies are not walked (see `mayRegisterRoutes`). */
+  deep: boolean;
 }
 
-export function jsFacts(file: string, language: Language, root: Node): RouteFacts {
-  const ctx: JsContext = { facts: emptyFacts(file, language), scope: moduleScope() };
+/**
+ * Text that every file with route registrations, routers, mounts or gRPC services contains: a
+ * verb call with a literal path, a mount or plugin call, or the name of a routing package. Most
+ * files of a workspace have none of it, and for them only top-level declarations, imports and
+ * exports matter (other files' handlers may point at them), so the reader skips function bodies,
+ * which hold nearly all of a file's nodes.
+ */
+const ROUTING_TEXT = /\.(?:get|post|put|patch|delete|head|options|all)\s*\(\s*['"`]|\.(?:use|route|register|addService|setGlobalPrefix)\s*\(|express|fastify|Fastify|@nestjs|grpc|Router\s*\(/;
+
+export function mayRegisterRoutes(source: string): boolean {
+  return ROUTING_TEXT.test(source);
+}
+
+export function jsFacts(file: string, language: Language, root: Node, source?: string): RouteFacts {
+  const ctx: JsContext = { facts: emptyFacts(file, language), scope: moduleScope(), deep: source === undefined || mayRegisterRoutes(source) };
   visitAll(children(root), ctx);
   const hint = frameworkHint(ctx.facts);
   for (const r of ctx.facts.routers) r.framework ??= hint;
@@ -59,7 +74,8 @@ function visitFunction(fn: Node, ctx: JsContext, assignedTo?: string): void {
     const name = fn.childForFieldName('name')?.text;
     if (name) ctx.facts.decls[name] ??= line(fn);
   }
-  const inner: JsContext = { facts: ctx.facts, scope: enterFunction(fn, id, ctx.scope) };
+  if (!ctx.deep) return;
+  const inner: JsContext = { facts: ctx.facts, scope: enterFunction(fn, id, ctx.scope), deep: true };
   visitAll(children(fn), inner);
   // A function that builds a router and returns it is a factory: `app.use('/api', buildRouter())`.
   const returned = returnedRouter(fn, inner.scope);

@@ -3,6 +3,7 @@ import { DeploysTable } from './deploys';
 import { ErrorTypesTable } from './error-types';
 import { FunctionsTable } from './functions';
 import { MetaTable } from './meta';
+import { PendingLogsTable } from './pending-logs';
 import { RollupsTable } from './rollups';
 import { RoutesTable } from './routes';
 import { SeriesTable } from './series';
@@ -20,6 +21,7 @@ export interface Tables {
   errorTypes: ErrorTypesTable;
   deploys: DeploysTable;
   unmapped: UnmappedTable;
+  pendingLogs: PendingLogsTable;
 }
 
 export function prepareTables(db: Database): Tables {
@@ -33,5 +35,6 @@ export function prepareTables(db: Database): Tables {
     errorTypes: new ErrorTypesTable(db),
     deploys: new DeploysTable(db),
     unmapped: new UnmappedTable(db),
+    pendingLogs: new PendingLogsTable(db),
   };
 }

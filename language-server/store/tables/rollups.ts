@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { MappedBy } from '@protocol/model';
-import { type Buckets, decodeBuckets, encodeBuckets, mergeInto } from '../../analysis/histogram';
+import { type Buckets, bucketIndex, decodeBuckets, encodeBuckets, mergeInto } from '../../analysis/histogram';
 import type { FunctionRef } from '../../mapping/types';
 import { type ExemplarSet, emptyExemplars, mergeExemplars, parseExemplars, serializeExemplars } from '../exemplars';
 import { prepareNamed } from '../named-statements';
@@ -70,7 +70,8 @@ export interface RollupRow {
   mappedBy: number;
   confidenceSum: number;
   ambiguous: number;
-  exemplars: string;
+  /** Null from window reads (lenses, reports), which do not need them. */
+  exemplars: string | null;
 }
 
 type StoredValue = Omit<RollupValue, 'hist' | 'exemplars'> & { hist: Buffer; exemplars: string };
@@ -107,7 +108,22 @@ export function mergeRollup(target: RollupValue, source: RollupValue): RollupVal
   return target;
 }
 
-export function decodeRollup(row: StoredValue): RollupValue {
+/** Adds a row's numbers and histogram to `target`, leaving exemplars alone: what a lens needs. */
+export function addCounts(target: RollupValue, row: Omit<StoredValue, 'exemplars'>): RollupValue {
+  target.count += row.count;
+  target.errors += row.errors;
+  target.thrownHere += row.thrownHere;
+  target.sumUs += row.sumUs;
+  target.minUs = minOf(target.minUs, row.minUs);
+  target.maxUs = maxOf(target.maxUs, row.maxUs);
+  mergeInto(target.hist, decodeBuckets(row.hist));
+  target.mappedBy |= row.mappedBy;
+  target.confidenceSum += row.confidenceSum;
+  target.ambiguous += row.ambiguous;
+  return target;
+}
+
+export function decodeRollup(row: Omit<StoredValue, 'exemplars'> & { exemplars: string | null }): RollupValue {
   return {
     count: row.count,
     errors: row.errors,
@@ -119,7 +135,7 @@ export function decodeRollup(row: StoredValue): RollupValue {
     mappedBy: row.mappedBy,
     confidenceSum: row.confidenceSum,
     ambiguous: row.ambiguous,
-    exemplars: parseExemplars(row.exemplars),
+    exemplars: row.exemplars === null ? emptyExemplars() : parseExemplars(row.exemplars),
   };
 }
 
@@ -129,6 +145,65 @@ export function rowFunction(row: RollupRow): FunctionRef {
 
 const minOf = (a: number | null, b: number | null): number | null => (a === null ? b : b === null ? a : Math.min(a, b));
 const maxOf = (a: number | null, b: number | null): number | null => (a === null ? b : b === null ? a : Math.max(a, b));
+
+function params(key: RollupKey, value: RollupValue) {
+  return {
+    ...key,
+    count: value.count,
+    errors: value.errors,
+    thrownHere: value.thrownHere,
+    sumUs: value.sumUs,
+    minUs: value.minUs,
+    maxUs: value.maxUs,
+    hist: encodeBuckets(value.hist),
+    mappedBy: value.mappedBy,
+    confidenceSum: value.confidenceSum,
+    ambiguous: value.ambiguous,
+    exemplars: serializeExemplars(value.exemplars),
+  };
+}
+
+/** One call's part of a rollup row. */
+export interface CallCounts {
+  durationUs: number;
+  isError: boolean;
+  confidence: number;
+  ambiguous: boolean;
+}
+
+interface StoredCounts {
+  count: number;
+  errors: number;
+  sumUs: number;
+  hist: Buffer;
+  confidenceSum: number;
+  ambiguous: number;
+}
+
+function without(row: StoredCounts, call: CallCounts) {
+  const hist = decodeBuckets(row.hist);
+  const i = bucketIndex(call.durationUs);
+  const n = (hist.get(i) ?? 0) - 1;
+  if (n > 0) hist.set(i, n);
+  else hist.delete(i);
+  return {
+    count: Math.max(0, row.count - 1),
+    errors: Math.max(0, row.errors - (call.isError ? 1 : 0)),
+    sumUs: row.sumUs - call.durationUs,
+    hist: encodeBuckets(hist),
+    confidenceSum: row.confidenceSum - call.confidence,
+    ambiguous: Math.max(0, row.ambiguous - (call.ambiguous ? 1 : 0)),
+  };
+}
+
+function windowParams(fromMin: number, toMin: number, services?: string[], environments?: string[]) {
+  return {
+    from: fromMin,
+    to: toMin,
+    services: services ? JSON.stringify(services) : null,
+    environments: environments ? JSON.stringify(environments) : null,
+  };
+}
 
 export class RollupsTable {
   private readonly q;
@@ -150,36 +225,55 @@ export class RollupsTable {
       'forSeries',
       'oldMinuteRows',
       'deleteRow',
+      'addHour',
+      'hoursInWindow',
+      'hoursInWindowForFiles',
+      'hoursForFunction',
+      'counts',
+      'setCounts',
+      'hourCounts',
+      'setHourCounts',
     ] as const);
   }
 
   /** Adds `value` to the row at `key` (one upsert; histogram and exemplars merge on conflict). */
   add(key: RollupKey, value: RollupValue): void {
-    this.q.add.run({
-      ...key,
-      count: value.count,
-      errors: value.errors,
-      thrownHere: value.thrownHere,
-      sumUs: value.sumUs,
-      minUs: value.minUs,
-      maxUs: value.maxUs,
-      hist: encodeBuckets(value.hist),
-      mappedBy: value.mappedBy,
-      confidenceSum: value.confidenceSum,
-      ambiguous: value.ambiguous,
-      exemplars: serializeExemplars(value.exemplars),
-    });
+    this.q.add.run(params(key, value));
+  }
+
+  /** Adds `value` to the fn_hour row of the hour starting at `key.minute`. */
+  addHour(key: Omit<RollupKey, 'widthMin'>, value: RollupValue): void {
+    const { widthMin: _, ...p } = params({ ...key, widthMin: 60 }, value);
+    this.q.addHour.run(p);
+  }
+
+  /**
+   * Takes one call out of the fn_rollup row at `key` and its fn_hour row: count, errors, sum,
+   * histogram, confidence. Min, max and exemplars cannot be taken back and stay as they are.
+   */
+  subtract(key: RollupKey, call: CallCounts): void {
+    const hour = { seriesId: key.seriesId, fnId: key.fnId, minute: Math.floor(key.minute / 60) * 60 };
+    const row = this.q.counts.get(key) as StoredCounts | undefined;
+    if (row) this.q.setCounts.run({ ...key, ...without(row, call) });
+    const hourRow = this.q.hourCounts.get(hour) as StoredCounts | undefined;
+    if (hourRow) this.q.setHourCounts.run({ ...hour, ...without(hourRow, call) });
+  }
+
+  /** fn_hour rows of the whole hours in [fromMin, toMin) (both multiples of 60). */
+  hoursInWindow(fromMin: number, toMin: number, files: string[] | undefined, services?: string[], environments?: string[]): RollupRow[] {
+    const p = windowParams(fromMin, toMin, services, environments);
+    if (files) return this.q.hoursInWindowForFiles.all({ ...p, files: JSON.stringify(files) }) as RollupRow[];
+    return this.q.hoursInWindow.all(p) as RollupRow[];
+  }
+
+  hoursForFunction(fnId: number, fromMin: number, toMin: number): RollupRow[] {
+    return this.q.hoursForFunction.all({ fnId, from: fromMin, to: toMin }) as RollupRow[];
   }
 
   inWindow(fromMin: number, toMin: number, files: string[] | undefined, services?: string[], environments?: string[]): RollupRow[] {
-    const params = {
-      from: fromMin,
-      to: toMin,
-      services: services ? JSON.stringify(services) : null,
-      environments: environments ? JSON.stringify(environments) : null,
-    };
-    if (files) return this.q.inWindowForFiles.all({ ...params, files: JSON.stringify(files) }) as RollupRow[];
-    return this.q.inWindow.all(params) as RollupRow[];
+    const p = windowParams(fromMin, toMin, services, environments);
+    if (files) return this.q.inWindowForFiles.all({ ...p, files: JSON.stringify(files) }) as RollupRow[];
+    return this.q.inWindow.all(p) as RollupRow[];
   }
 
   forFunction(fnId: number, fromMin: number, toMin: number): RollupRow[] {

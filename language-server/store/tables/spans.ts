@@ -69,6 +69,7 @@ interface SpanRow {
 
 export class SpansTable {
   private readonly q;
+  private readonly resourcePrefix: { resource: Attributes | null; prefix: string } = { resource: null, prefix: '' };
 
   constructor(db: Database) {
     this.q = prepareNamed(db, sql, 'tables/spans.sql', [
@@ -87,7 +88,7 @@ export class SpansTable {
   /** Inserts one raw span; returns its estimated size in bytes. */
   insert(r: SpanRowInput): number {
     const s = r.span;
-    const attributes = JSON.stringify(keptAttributes(s));
+    const attributes = attributesJson(s, this.resourcePrefix);
     const exceptions = JSON.stringify(r.exceptions);
     const bytes =
       ROW_OVERHEAD_BYTES +
@@ -179,14 +180,45 @@ function summed(rows: Array<{ bytes: number }>): { count: number; bytes: number 
   return { count: rows.length, bytes };
 }
 
-function keptAttributes(s: SpanRecord): Attributes {
-  const out: Attributes = {};
-  for (const key of RESOURCE_KEYS_KEPT) {
-    const v = s.resource[key];
-    if (v !== undefined) out[key] = clip(v);
+/**
+ * The stored attributes as JSON: the kept resource keys, then the span's own (a span attribute wins
+ * over a resource one of the same name, as JSON.parse keeps the last duplicate). Built from one
+ * JSON.stringify of the decoded object plus a prefix cached per resource, which every span of one
+ * OTLP resource shares; this is the hottest string work of ingest.
+ */
+function attributesJson(s: SpanRecord, cache: { resource: Attributes | null; prefix: string }): string {
+  if (cache.resource !== s.resource) {
+    let prefix = '';
+    for (const key of RESOURCE_KEYS_KEPT) {
+      const v = s.resource[key];
+      if (v !== undefined) prefix += `${JSON.stringify(key)}:${JSON.stringify(clip(v))},`;
+    }
+    cache.resource = s.resource;
+    cache.prefix = prefix;
   }
-  for (const key in s.attributes) out[key] = clip(s.attributes[key]!);
-  return out;
+  let own: string;
+  if (needsClip(s.attributes)) {
+    const clipped: Attributes = {};
+    for (const key in s.attributes) setOwn(clipped, key, clip(s.attributes[key]!));
+    own = JSON.stringify(clipped);
+  } else {
+    own = JSON.stringify(s.attributes);
+  }
+  if (cache.prefix === '') return own;
+  return own === '{}' ? `{${cache.prefix.slice(0, -1)}}` : `{${cache.prefix}${own.slice(1)}`;
+}
+
+function needsClip(attrs: Attributes): boolean {
+  for (const key in attrs) {
+    const v = attrs[key];
+    if (typeof v === 'string' && v.length > ATTRIBUTE_VALUE_CHARS) return true;
+  }
+  return false;
+}
+
+/** An own data property even for `__proto__`, which plain assignment would treat as the prototype. */
+function setOwn(target: Attributes, key: string, value: string | number | boolean): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 const clip = (v: string | number | boolean): string | number | boolean =>

@@ -1,0 +1,79 @@
+/**
+ * One call, counted once. Instrumentations often emit two spans for one call of a function: the
+ * SERVER span that `http.route` maps to the handler, and an INTERNAL span inside it that names the
+ * same handler (`hook.callback.name` of @fastify/otel, the NestJS handler span, `code.function.name`
+ * on a child). The rule: within a trace, the outermost span of a function is the call; a span whose
+ * parent maps to the same function is part of that call and adds nothing to the function's rollups
+ * (its raw span is still stored). Recursion through the same span chain is folded the same way.
+ *
+ * Children end first, so they usually arrive first, often in an earlier batch than their parent.
+ * A counted span that has a parent is therefore remembered here (bounded, oldest dropped first);
+ * when its parent arrives mapped to the same function, the child's contribution is taken back out
+ * of its rollup rows and the parent's counted instead, so the parent's duration is the latency.
+ * What cannot be taken back: a child's min/max and exemplars stay in its rows. What is not handled:
+ * a parent that arrives in an earlier batch than its child (parents end last), and a child counted
+ * before a restart whose parent arrives after it (memory is not persisted).
+ *
+ * Changes are staged during a batch and applied by `commit`, so a rolled-back transaction leaves
+ * this memory as it was.
+ */
+
+/** What a counted child added to its rollups, so it can be subtracted. */
+export interface CountedSpan {
+  fnId: number;
+  seriesId: number;
+  minute: number;
+  durationUs: number;
+  isError: boolean;
+  confidence: number;
+  ambiguous: boolean;
+}
+
+const DEFAULT_CAPACITY = 50_000;
+
+export const callKey = (traceId: string, spanId: string): string => `${traceId}/${spanId}`;
+
+export class NestedCalls {
+  /** Counted spans that have a parent, by the parent's key. */
+  private readonly byParent = new Map<string, CountedSpan[]>();
+  private readonly staged: Array<[string, CountedSpan]> = [];
+  private readonly taken = new Set<string>();
+
+  constructor(private readonly capacity = DEFAULT_CAPACITY) {}
+
+  get size(): number {
+    return this.byParent.size;
+  }
+
+  /** The counted children of the span with this key, forgotten when the batch commits. */
+  takeChildren(key: string): CountedSpan[] | undefined {
+    if (this.byParent.size === 0 || this.taken.has(key)) return undefined;
+    const children = this.byParent.get(key);
+    if (children) this.taken.add(key);
+    return children;
+  }
+
+  rememberChild(parentKey: string, child: CountedSpan): void {
+    this.staged.push([parentKey, child]);
+  }
+
+  commit(): void {
+    for (const key of this.taken) this.byParent.delete(key);
+    for (const [key, child] of this.staged) {
+      const list = this.byParent.get(key);
+      if (list) list.push(child);
+      else this.byParent.set(key, [child]);
+    }
+    // Maps iterate in insertion order, so the first keys are the oldest.
+    for (const key of this.byParent.keys()) {
+      if (this.byParent.size <= this.capacity) break;
+      this.byParent.delete(key);
+    }
+    this.rollback();
+  }
+
+  rollback(): void {
+    this.staged.length = 0;
+    this.taken.clear();
+  }
+}
