@@ -211,7 +211,9 @@ async function storePhase(root: string, dir: string, total: number): Promise<voi
   const engine = await openEngine({ root, settings: DEFAULT_SETTINGS, dbFile, pullInBackground: false });
   const rssBefore = process.memoryUsage().rss;
   const fillRate = await fill(engine, total);
-  console.log(`fill (map + store, no collector): ${fmt(fillRate)} spans/s; engine RSS ${(rssBefore / 1024 ** 2).toFixed(0)} → ${(process.memoryUsage().rss / 1024 ** 2).toFixed(0)} MB`);
+  const mem = process.memoryUsage();
+  const mb = (n: number): string => (n / 1024 ** 2).toFixed(0);
+  console.log(`fill (map + store, no collector): ${fmt(fillRate)} spans/s; engine RSS ${mb(rssBefore)} → ${mb(mem.rss)} MB (JS heap ${mb(mem.heapUsed)} of ${mb(mem.heapTotal)} MB, external ${mb(mem.external)} MB)`);
   for (const window of ['1h', '7d']) {
     engine.updateSettings({ ...DEFAULT_SETTINGS, window });
     const lens: number[] = [];
@@ -264,7 +266,12 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+// Exit explicitly: the in-process collector and LSP client of the latency run can leave handles
+// (keep-alive sockets, timers) that would hold the process open after the figures are printed.
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

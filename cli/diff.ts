@@ -5,7 +5,7 @@
  * `--fail-on regression` the exit code gates a canary.
  */
 import type { DeployDiffFunction, DeployDiffJson } from '@protocol/model';
-import { formatCount, formatMs, formatPercent } from '../language-server/features/format';
+import { formatCount, formatMs, formatPercent, formatQ } from '../language-server/features/format';
 import { inert } from '../language-server/features/markdown';
 import { parseCommandArgs, UsageError } from './args';
 import { ENGINE_FLAGS, formatFlag, singleDir, withCaughtUpEngine, type Format } from './engine-command';
@@ -91,7 +91,7 @@ function editedSince(diff: DeployDiffJson): string | null {
 function row(f: DeployDiffFunction): string[] {
   const q = [f.latency.q, f.errors.q].filter((x): x is number => x !== null);
   return [
-    f.dailyCycle ? `${f.verdict} (daily cycle)` : f.verdict,
+    f.dailyCycle ? `${f.verdict} (daily cycle)` : f.early ? `${f.verdict} (early)` : f.verdict,
     f.symbol,
     `${f.file}:${f.line}`,
     formatMs(f.before.p95Ms),
@@ -99,7 +99,7 @@ function row(f: DeployDiffFunction): string[] {
     f.latency.p95Ratio === null ? '–' : `×${f.latency.p95Ratio.toFixed(2)}`,
     f.before.errorRate === null ? '–' : formatPercent(f.before.errorRate),
     f.after.errorRate === null ? '–' : formatPercent(f.after.errorRate),
-    q.length ? Math.min(...q).toPrecision(2) : '–',
+    q.length ? formatQ(Math.min(...q)) : '–',
     formatCount(f.after.requests),
     f.changedInDiff ? 'changed' : '',
   ];

@@ -27,6 +27,7 @@ import { computeDeployDiff, type DeployDiffDeps } from './deploys/deploy-diff';
 import { computeDoraReport } from './deploys/dora';
 import { Git, GitUnavailableError } from './deploys/git';
 import { LatestDiffCache } from './deploys/latest-diff-cache';
+import { LineMover } from './deploys/line-mover';
 import { fetchDeployMarkers } from './deploys/markers';
 import { SymbolExtractor } from './index/symbol-extractor';
 
@@ -61,7 +62,10 @@ export interface Engine extends EngineView {
   catchUp(): Promise<number>;
   /** Pulls the collector's deploy markers (`GET /v1/deploys`) into the store. */
   pullDeployMarkers(): Promise<number>;
-  /** Ingests decoded telemetry (the pull loop's and tests' entry point). */
+  /**
+   * Ingests decoded telemetry (the pull loop's and tests' entry point). Lines of deployed commits the
+   * pull paths have not prepared yet (see `prepareDeployedLines`) are taken as reported.
+   */
   ingest(cursor: string | null, spans: SpanRecord[], logs: LogException[]): void;
   /** Every function with data in the window, for `prodlens report`. */
   allFunctionStats(nowMs?: number): FunctionStats[];
@@ -98,6 +102,8 @@ class EngineImpl implements Engine {
   private loopDone: Promise<void> | undefined;
   private maintenance: NodeJS.Timeout | undefined;
   private git: Promise<Git> | undefined;
+  /** Moves lines reported by deployed commits onto the working tree; git only through `openGit`. */
+  private readonly deployedLines = new LineMover(() => this.openGit());
   private readonly extractor = new SymbolExtractor();
   private readonly latestDiff = new LatestDiffCache(() => this.deployDiff({}), 30_000);
   private noVersionWarned = false;
@@ -109,7 +115,7 @@ class EngineImpl implements Engine {
     private readonly options: EngineOptions,
   ) {
     this.current = options.settings;
-    this.resolver = new SpanResolver(index);
+    this.resolver = new SpanResolver(index, { deployedLines: this.deployedLines });
     this.maintenance = setInterval(() => this.maintain(), 60_000);
     this.maintenance.unref();
   }
@@ -208,6 +214,8 @@ class EngineImpl implements Engine {
   }
 
   async updateDocument(file: string, text: string): Promise<void> {
+    // Before the await: a batch pulled meanwhile must not keep a diff of the file before this change.
+    this.deployedLines.invalidate();
     await this.index.updateFile(file, text);
     this.resolver.invalidate();
     // The deploy diff's "changed since deployed" list follows edits (throttled like ingest).
@@ -220,12 +228,27 @@ class EngineImpl implements Engine {
       spans: spans.map((span) => ({
         span,
         resolution: this.resolver.resolve(span),
-        thrown: span.exceptions[0] ? this.resolver.thrownHere(span.exceptions[0]) : null,
+        thrown: span.exceptions[0] ? this.resolver.thrownHere(span.exceptions[0], span.commit) : null,
       })),
       logs: logs.map((log) => ({ log, thrown: this.resolver.thrownHere(log.exception) })),
     });
     this.latestDiff.invalidate();
     this.options.onIngest?.();
+  }
+
+  /**
+   * Loads the diff of each deployed commit the spans name that is not loaded yet, so `ingest` (which
+   * is synchronous) resolves their lines where that code is now. Resolutions cached before a commit
+   * was loaded took its lines as reported, so the resolver cache starts over.
+   */
+  private async prepareDeployedLines(spans: readonly SpanRecord[]): Promise<void> {
+    const owners = new Map<string, { service: string; version: string }>();
+    for (const span of spans) {
+      if (span.commit !== null && !owners.has(span.commit) && !this.deployedLines.isPrepared(span.commit)) owners.set(span.commit, { service: span.service, version: span.version });
+    }
+    if (owners.size === 0) return;
+    await Promise.all([...owners].map(([commit, owner]) => this.deployedLines.prepare(commit, owner)));
+    this.resolver.invalidate();
   }
 
   private client(): PullClient | undefined {
@@ -249,6 +272,7 @@ class EngineImpl implements Engine {
       next.catch(() => undefined);
       const decoded = decodeFrames(result.frames);
       for (const bad of decoded.undecodable) this.log('warn', bad.message);
+      await this.prepareDeployedLines(decoded.spans);
       this.ingest(result.nextCursor, decoded.spans, decoded.logs);
       total += decoded.spans.length;
     }
@@ -326,9 +350,10 @@ class EngineImpl implements Engine {
     const loop = new PullLoop({
       client,
       cursor: this.store.cursor(),
-      onBatch: (b: PulledBatch) => {
+      onBatch: async (b: PulledBatch) => {
         if (b.gap) this.log('warn', `The collector dropped batches ${b.gap.from}–${b.gap.to} to retention before they were pulled.`);
         for (const bad of b.undecodable) this.log('warn', bad.message);
+        await this.prepareDeployedLines(b.spans);
         this.ingest(b.cursor, b.spans, b.logs);
       },
       onState: (s) => this.emitStatus(s),

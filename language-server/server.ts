@@ -83,7 +83,7 @@ export function startServer(connection: Connection, deps: Partial<ServerDeps> = 
     configurationSupported = params.capabilities.workspace?.configuration === true;
     return {
       capabilities: {
-        textDocumentSync: TextDocumentSyncKind.Incremental,
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         codeLensProvider: { resolveProvider: false },
         hoverProvider: true,
       },
@@ -121,6 +121,13 @@ export function startServer(connection: Connection, deps: Partial<ServerDeps> = 
   });
 
   documents.onDidChangeContent(async ({ document }) => {
+    await engineReady;
+    const file = engine?.relativePath(document.uri);
+    if (engine && file) await engine.updateDocument(file, document.getText());
+  });
+
+  // A save changes the files git diffs deployed commits against (deployed lines move through that diff).
+  documents.onDidSave(async ({ document }) => {
     await engineReady;
     const file = engine?.relativePath(document.uri);
     if (engine && file) await engine.updateDocument(file, document.getText());

@@ -188,6 +188,11 @@ export interface FunctionDiff {
    * a daily cycle, so the verdict is "unchanged". Absent when there was no such comparison.
    */
   dailyCycle?: boolean;
+  /**
+   * The verdict came from the early look before the first checkpoint: overwhelming evidence
+   * (more samples, a large effect, a tiny share of α). Absent otherwise.
+   */
+  early?: boolean;
   /** Evidence so far is suggestive; the verdict waits for this checkpoint (e.g. "1 h"). */
   waitingFor: string | null;
   /** Short display strings, most important first. */

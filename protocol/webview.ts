@@ -99,6 +99,7 @@ const diffFunctionSchema = z.looseObject({
   after: sideSchema,
   latency: z.looseObject({ p95Ratio: nullableNum, q: nullableNum, direction, gatePassed: z.boolean() }),
   errors: z.looseObject({ rateBefore: nullableNum, rateAfter: nullableNum, q: nullableNum, direction, gatePassed: z.boolean() }),
+  early: z.optional(z.boolean()),
   waitingFor: nullableText,
   reasons: z.array(text),
 });

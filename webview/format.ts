@@ -18,9 +18,15 @@ export function ratio(value: number | null | undefined): string {
   return `×${value.toFixed(2)}`;
 }
 
+/**
+ * `q=0.003`, `q=2.3e-5`, or `q<1e-300` when the q-value underflowed to 0: the same text as
+ * language-server/features/format.ts `qText` (the CLI and lenses), repeated here because browser
+ * bundles import only protocol/ (test/unit/deploys-q-format.test.ts checks that they agree).
+ */
 export function qValue(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '–';
-  return value < 0.001 ? 'q<0.001' : `q=${value.toFixed(3)}`;
+  if (value < 1e-300) return 'q<1e-300';
+  return value < 0.001 ? `q=${value.toExponential(1)}` : `q=${Number(value.toPrecision(2))}`;
 }
 
 /** A duration in ms as the largest sensible unit (DORA lead time, time to restore). */

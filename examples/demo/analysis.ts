@@ -9,8 +9,8 @@ import { DEFAULT_SETTINGS } from '@protocol/settings';
 import { render as renderDiff } from '../../cli/diff';
 import { render as renderReport } from '../../cli/report';
 import { terminalSafe } from '../../cli/text-table';
-import { DEFAULT_CHECKPOINTS } from '../../language-server/analysis/checkpoints';
 import { openEngine } from '../../language-server/engine';
+import { formatQ } from '../../language-server/features/format';
 
 export interface Analysis {
   spans: number;
@@ -19,7 +19,7 @@ export interface Analysis {
   dora: DoraReport | null;
   minSamples: number;
   warnings: string[];
-  /** The checkpoint the diff is evaluated at, e.g. "15 min". */
+  /** The look the diff was judged at: "early" right after a deploy, else a checkpoint ("15 min"). */
   checkpoint: string;
 }
 
@@ -34,13 +34,10 @@ export interface AnalysisOptions {
 }
 
 /**
- * The demo compresses a deploy's first quarter hour into seconds of traffic, so the diff is asked
- * for as of the first checkpoint after the new version appeared. Asked at the real clock, the
- * engine would answer "no verdicts yet: waiting for the 15 min checkpoint", as it does for a real
- * deploy that young.
+ * The diff is asked for on the real clock, seconds after version 2 appeared: what a user sees right
+ * after a deploy. The two culprits are found by the early look (overwhelming evidence); anything
+ * else would wait for the 15 min checkpoint.
  */
-const FIRST_CHECKPOINT = DEFAULT_CHECKPOINTS[0]!;
-
 export async function analyse(o: AnalysisOptions): Promise<Analysis> {
   const warnings: string[] = [];
   const engine = await openEngine({
@@ -56,11 +53,11 @@ export async function analyse(o: AnalysisOptions): Promise<Analysis> {
     const report: ReportJson = { functions: engine.allFunctionStats(), unmapped: engine.unmapped() };
     const deploy = engine.deploys({ service: o.service, environment: o.environment }).find((d) => d.version === o.version);
     if (!deploy) throw new Error(`demo: the engine saw no deploy of ${o.service} ${o.version} among ${spans} spans; did the service export its spans? ${warnings.join('; ')}`);
-    const at = Date.parse(deploy.firstSeen) + FIRST_CHECKPOINT.afterMs;
-    const diff = await engine.deployDiff({ service: o.service, environment: o.environment, version: o.version }, at);
+    const diff = await engine.deployDiff({ service: o.service, environment: o.environment, version: o.version });
     if (!diff) throw new Error(`demo: no deploy diff for ${o.service} ${o.version}`);
-    const dora = await engine.dora({ service: o.service, environment: o.environment, period: '1d' }, at);
-    return { spans, report, diff, dora, minSamples: engine.settings().minSamples, warnings, checkpoint: FIRST_CHECKPOINT.label };
+    const dora = await engine.dora({ service: o.service, environment: o.environment, period: '1d' });
+    const checkpoint = diff.report.checkpoint?.label ?? 'early';
+    return { spans, report, diff, dora, minSamples: engine.settings().minSamples, warnings, checkpoint };
   } finally {
     await engine.close();
   }
@@ -70,7 +67,8 @@ export async function analyse(o: AnalysisOptions): Promise<Analysis> {
 export function printable(a: Analysis): string {
   const out: string[] = [];
   out.push('━━ The per-function report (what the code lenses show) ━━', '', renderReport(a.report, 'table', '1h', a.minSamples), '');
-  out.push(`━━ What changed since the deploy (as of its ${a.checkpoint} checkpoint) ━━`, '', renderDiff(a.diff, 'table'), '');
+  const when = a.checkpoint === 'early' ? `${age(a.diff.report.elapsedMs)} after it, early look` : `as of its ${a.checkpoint} checkpoint`;
+  out.push(`━━ What changed since the deploy (${when}) ━━`, '', renderDiff(a.diff, 'table'), '');
   const culprits = a.diff.functions.filter((f) => f.verdict === 'regressed');
   if (culprits.length === 0) out.push('No function regressed.');
   for (const f of culprits) out.push(...culprit(f), '');
@@ -95,8 +93,12 @@ function confidence(f: DeployDiffFunction): string {
   return parts.length ? `${parts.join(', ')} (Benjamini–Hochberg across every test of this deploy)` : 'no test passed its gate';
 }
 
-/** A q-value for reading: overwhelming evidence underflows to 0 in double precision. */
+/** `= 2.3e-5`, or `< 1e-300` where overwhelming evidence underflows to 0 in double precision. */
 function q(value: number): string {
-  if (value === 0) return '< 1e-300';
-  return `= ${value < 0.001 ? value.toExponential(1) : value.toPrecision(2)}`;
+  const text = formatQ(value);
+  return text.startsWith('<') ? text : `= ${text}`;
+}
+
+function age(ms: number): string {
+  return ms < 120_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`;
 }

@@ -8,7 +8,6 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
-import { favour } from './service';
 
 export interface CollectorProcess {
   httpUrl: string;
@@ -24,7 +23,6 @@ export async function startCollectorProcess(projectRoot: string, dataDir: string
     env: { ...process.env, PRODLENS_TOKEN: token },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  favour(child);
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-8000)));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

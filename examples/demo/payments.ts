@@ -6,7 +6,6 @@
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { favour } from './service';
 
 export interface Payments {
   url: string;
@@ -30,7 +29,6 @@ process.on('SIGTERM', () => process.exit(0));
 
 export async function startPayments(): Promise<Payments> {
   const child = spawn(process.execPath, ['-e', SERVER], { stdio: ['ignore', 'pipe', 'pipe'] });
-  favour(child);
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -4,7 +4,6 @@
  * configured only through the standard OTEL_* environment variables.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import * as os from 'node:os';
 import { createInterface } from 'node:readline';
 
 export interface ServiceVersion {
@@ -53,7 +52,6 @@ export function serviceEnv(o: ServiceOptions): NodeJS.ProcessEnv {
 
 export async function startService(o: ServiceOptions): Promise<ServiceProcess> {
   const child = spawn(process.execPath, ['--require', './otel.js', 'src/server.js'], { cwd: o.repoDir, env: serviceEnv(o), stdio: ['ignore', 'pipe', 'pipe'] });
-  favour(child);
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-8000)));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
@@ -88,21 +86,6 @@ export async function startService(o: ServiceOptions): Promise<ServiceProcess> {
     },
     kill: () => killChild(child, exited),
   };
-}
-
-/**
- * Latencies measured on a busy machine are mostly the wait for a CPU, and that wait changes from
- * one minute to the next with whatever else runs. Where allowed (root, CAP_SYS_NICE) the demo's
- * processes get a higher CPU priority so that the comparison of the two versions measures the
- * versions; elsewhere they keep the default priority.
- */
-export function favour(child: ChildProcess): void {
-  if (child.pid === undefined) return;
-  try {
-    os.setPriority(child.pid, -10);
-  } catch {
-    // Not permitted: the default priority is fine on a machine that is not overloaded.
-  }
 }
 
 function alive(child: ChildProcess): boolean {

@@ -44,8 +44,10 @@ function isCycle(primary: Verdict, daily: Verdict): boolean {
 
 function downgrade(f: FunctionDiff): FunctionDiff {
   const what = f.verdict === 'regressed' ? 'slower or failing more' : 'faster or failing less';
+  // "unchanged" is no early verdict, so the mark goes with the verdict.
+  const { early: _early, ...rest } = f;
   return {
-    ...f,
+    ...rest,
     verdict: 'unchanged',
     dailyCycle: true,
     waitingFor: null,

@@ -6,7 +6,8 @@
  * tests, and a control against functions the diff did not touch.
  */
 import type { DeployDiffReport, FunctionDiff, Verdict } from '@protocol/model';
-import { checkpointAt, DEFAULT_CHECKPOINTS, type Checkpoint, type CheckpointState } from './checkpoints';
+import { checkpointAt, DEFAULT_CHECKPOINTS, DEFAULT_EARLY_LOOK, EARLY_LABEL, type Checkpoint, type CheckpointState, type EarlyLook } from './checkpoints';
+import { earlyNote } from './early-look';
 import { DEFAULT_ERROR_GATE, type ErrorGate } from './error-test';
 import { factorToIndexShift } from './histogram';
 import { DEFAULT_LATENCY_GATE, type LatencyGate } from './latency-test';
@@ -24,6 +25,8 @@ export interface DeployDiffOptions {
   /** Overall false-discovery level, spent across the checkpoints. */
   alpha: number;
   checkpoints: readonly Checkpoint[];
+  /** What the early look before the first checkpoint demands, and its share of α. */
+  early: EarlyLook;
   /** Calls per side below which a metric is described but not tested. */
   minSamples: number;
   latencyGate: LatencyGate;
@@ -39,6 +42,7 @@ export interface DeployDiffOptions {
 export const DEFAULT_DEPLOY_DIFF_OPTIONS: DeployDiffOptions = {
   alpha: 0.05,
   checkpoints: DEFAULT_CHECKPOINTS,
+  early: DEFAULT_EARLY_LOOK,
   minSamples: 200,
   latencyGate: DEFAULT_LATENCY_GATE,
   errorGate: DEFAULT_ERROR_GATE,
@@ -62,7 +66,7 @@ export interface DeployDiffInput {
 
 export function diffDeploy(input: DeployDiffInput): DeployDiffReport {
   const o: DeployDiffOptions = { ...DEFAULT_DEPLOY_DIFF_OPTIONS, ...input.options };
-  const cp = checkpointAt(input.elapsedMs, o.alpha, o.checkpoints);
+  const cp = checkpointAt(input.elapsedMs, o.alpha, o.checkpoints, o.early);
   const mix = checkTrafficMix(input.routes, o.mix);
   const testOptions: FunctionTestOptions = { minSamples: o.minSamples, latencyGate: o.latencyGate, errorGate: o.errorGate };
 
@@ -77,17 +81,17 @@ export function diffDeploy(input: DeployDiffInput): DeployDiffReport {
   }
 
   const q = qValues(tests, o.touchedWeight);
-  const functions = tests.map((t, i) => judge(t, q[i]!, cp, { mixChanged: mix.changed, shift, alpha: o.alpha, newErrorTypeMinCount: o.newErrorTypeMinCount }));
+  const functions = tests.map((t, i) => judge(t, q[i]!, cp, { mixChanged: mix.changed, shift, alpha: o.alpha, newErrorTypeMinCount: o.newErrorTypeMinCount, early: o.early }));
   return {
     elapsedMs: input.elapsedMs,
     alpha: o.alpha,
-    checkpoint: describeCheckpoint(cp.current, o.alpha),
+    checkpoint: cp.current ? describeCheckpoint(cp.current, o.alpha) : { label: EARLY_LABEL, afterMs: 0, alpha: cp.earlyAlpha },
     nextCheckpoint: describeCheckpoint(cp.next, o.alpha),
     trafficMix: mix,
     serviceShift: shift,
     functions,
     summary: summarise(functions),
-    notes: notes(cp, mix.changed, mix.distance, shift),
+    notes: notes(cp, functions, o.early, mix.changed, mix.distance, shift),
   };
 }
 
@@ -127,9 +131,9 @@ function summarise(functions: readonly FunctionDiff[]): Record<Verdict, number> 
   return s;
 }
 
-function notes(cp: CheckpointState, mixChanged: boolean, distance: number, shift: ShiftCheck): string[] {
+function notes(cp: CheckpointState, functions: readonly FunctionDiff[], early: EarlyLook, mixChanged: boolean, distance: number, shift: ShiftCheck): string[] {
   const out: string[] = [];
-  if (!cp.current && cp.next) out.push(`no verdicts yet: waiting for the ${cp.next.label} checkpoint`);
+  if (!cp.current && cp.next) out.push(earlyNote(functions.filter((f) => f.early === true).length, cp.next.label, cp.earlyAlpha, early));
   if (mixChanged) out.push(`traffic mix changed: ${Math.round(distance * 100)} % of requests moved between entry routes`);
   if (shift.detected && shift.p50Ratio !== null) out.push(shiftNote(shift.p50Ratio, shift.controls));
   return out;

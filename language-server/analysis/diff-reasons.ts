@@ -2,13 +2,12 @@
  * The short display strings of the deploy diff. Kept apart from the decision logic so wording can
  * change without touching the statistics, and so the CLI, lenses and panel all say the same thing.
  */
+import { qText } from '../features/format';
 import type { ErrorComparison } from './error-test';
 import type { LatencyComparison } from './latency-test';
 
-export function formatQ(q: number): string {
-  if (q < 0.001) return 'q<0.001';
-  return `q=${q < 0.01 ? q.toFixed(3) : q.toFixed(2)}`;
-}
+/** `q=0.003`, `q=2.3e-5`, `q<1e-300`: the one q formatter the CLI, lenses and panel share. */
+const formatQ = qText;
 
 function signedPercent(ratio: number): string {
   const pct = Math.round((ratio - 1) * 100);

@@ -2,10 +2,13 @@
  * Turning one function's tests and q-values into a verdict at the current checkpoint. A metric is
  * reported when its q-value clears the checkpoint's share of α and its effect passes the gate; if it
  * passes the gate with q under the overall α but not yet the checkpoint's share, it waits for the
- * next checkpoint and says so. Any reported regression makes the function regressed.
+ * next checkpoint and says so. Before the first checkpoint only the early look can report, and only
+ * overwhelming evidence (early-look.ts); everything else waits. Any reported regression makes the
+ * function regressed.
  */
 import type { ErrorDiff, FunctionDiff, LatencyDiff, Verdict } from '@protocol/model';
-import type { CheckpointState } from './checkpoints';
+import type { CheckpointState, EarlyLook } from './checkpoints';
+import { overwhelmingErrors, overwhelmingLatency } from './early-look';
 import { errorReason, latencyReason, mixReason, movedWithServiceReason } from './diff-reasons';
 import type { ErrorComparison } from './error-test';
 import { newErrorTypes, type FunctionTests } from './function-tests';
@@ -22,6 +25,7 @@ export interface JudgeContext {
   shift: ShiftCheck;
   alpha: number;
   newErrorTypeMinCount: number;
+  early: EarlyLook;
 }
 
 type Call = { state: 'reported' | 'pending' | 'none' | 'untested'; direction: Direction | null };
@@ -32,10 +36,12 @@ interface Comparison {
   gate: Direction | null;
 }
 
-function call(c: Comparison | null, q: number | null, cp: CheckpointState, alpha: number): Call {
+/** `overwhelming`: the early look's gates pass (only consulted before the first checkpoint). */
+function call(c: Comparison | null, q: number | null, cp: CheckpointState, alpha: number, overwhelming: boolean): Call {
   if (c === null || q === null) return { state: 'untested', direction: null };
   const passes = c.gate === c.direction;
   if (passes && cp.current && q <= cp.alpha) return { state: 'reported', direction: c.direction };
+  if (passes && !cp.current && overwhelming && q <= cp.earlyAlpha) return { state: 'reported', direction: c.direction };
   if (passes && cp.next && q <= alpha) return { state: 'pending', direction: c.direction };
   return { state: 'none', direction: c.direction };
 }
@@ -46,8 +52,8 @@ function rawWouldFlag(c: Comparison | null, alpha: number): Direction | null {
 }
 
 export function judge(t: FunctionTests, calls: Calls, cp: CheckpointState, ctx: JudgeContext): FunctionDiff {
-  const lat = call(t.latency, calls.latencyQ, cp, ctx.alpha);
-  const err = call(t.errors, calls.errorsQ, cp, ctx.alpha);
+  const lat = call(t.latency, calls.latencyQ, cp, ctx.alpha, overwhelmingLatency(t.latency, ctx.early));
+  const err = call(t.errors, calls.errorsQ, cp, ctx.alpha, overwhelmingErrors(t.errors, { before: t.before.requests, after: t.after.requests }, ctx.early));
   const reported = (d: Direction): boolean => (lat.state === 'reported' && lat.direction === d) || (err.state === 'reported' && err.direction === d);
 
   const rawLat = rawWouldFlag(t.rawLatency, ctx.alpha);
@@ -59,12 +65,9 @@ export function judge(t: FunctionTests, calls: Calls, cp: CheckpointState, ctx: 
 
   let verdict: Verdict;
   let waitingFor: string | null = null;
-  if (!cp.current) {
-    verdict = 'insufficient';
-    waitingFor = cp.next?.label ?? null;
-  } else if (reported('regressed')) verdict = 'regressed';
+  if (reported('regressed')) verdict = 'regressed';
   else if (reported('improved')) verdict = 'improved';
-  else if (lat.state === 'pending' || err.state === 'pending') {
+  else if (!cp.current || lat.state === 'pending' || err.state === 'pending') {
     verdict = 'insufficient';
     waitingFor = cp.next?.label ?? null;
   } else if (lat.state === 'untested' && err.state === 'untested') verdict = 'insufficient';
@@ -83,6 +86,7 @@ export function judge(t: FunctionTests, calls: Calls, cp: CheckpointState, ctx: 
     latency: latencyDiff(t, calls.latencyQ),
     errors: errorDiff(t.errors, calls.errorsQ),
     newErrorTypes: fresh,
+    ...(cp.current === null && (verdict === 'regressed' || verdict === 'improved') ? { early: true } : {}),
     explainedByMix,
     movedWithService,
     waitingFor,
@@ -143,11 +147,12 @@ interface ReasonContext {
 function reasons(t: FunctionTests, calls: Calls, lat: Call, err: Call, r: ReasonContext): string[] {
   const out: string[] = [];
   const waiting = r.waitingFor ? `, waiting for the ${r.waitingFor} checkpoint` : '';
+  const early = r.cp.current === null ? ', early look' : '';
   if (t.latency && calls.latencyQ !== null && (lat.state === 'reported' || lat.state === 'pending')) {
-    out.push(latencyReason(t.rawLatency ?? (t.latency as LatencyComparison), calls.latencyQ, lat.state === 'pending' ? waiting : ''));
+    out.push(latencyReason(t.rawLatency ?? (t.latency as LatencyComparison), calls.latencyQ, lat.state === 'pending' ? waiting : early));
   }
   if (t.errors && calls.errorsQ !== null && (err.state === 'reported' || err.state === 'pending')) {
-    out.push(errorReason(t.errors, calls.errorsQ, err.state === 'pending' ? waiting : ''));
+    out.push(errorReason(t.errors, calls.errorsQ, err.state === 'pending' ? waiting : early));
   }
   for (const f of r.fresh) out.push(`new error type ${f.type} ×${f.count}`);
   const mix = t.ownMix?.changed ? mixReason(t.ownMix.routes) : null;
@@ -156,7 +161,7 @@ function reasons(t: FunctionTests, calls: Calls, lat: Call, err: Call, r: Reason
   if (r.movedWithService && r.ctx.shift.p50Ratio !== null) out.push(movedWithServiceReason(r.ctx.shift.p50Ratio));
   const flagged = lat.state === 'reported' || err.state === 'reported';
   if (flagged && r.ctx.mixChanged && !t.stratified) out.push('traffic mix changed and there is no per-route data to adjust for it');
-  if (!r.cp.current && r.cp.next && !out.some((x) => x.endsWith('checkpoint'))) out.push(`waiting for the ${r.cp.next.label} checkpoint`);
+  if (!flagged && !r.cp.current && r.cp.next && !out.some((x) => x.endsWith('checkpoint'))) out.push(`waiting for the ${r.cp.next.label} checkpoint`);
   const min = Math.min(t.before.requests, t.after.requests);
   if (lat.state === 'untested' && err.state === 'untested') {
     const side = t.before.requests <= t.after.requests ? 'before' : 'after';

@@ -10,6 +10,7 @@ import type { DeployDiffParams } from '@protocol/lsp';
 import { applyDailyBaseline } from '../analysis/daily-cycle';
 import { diffDeploy, type FunctionDiffInput, type RouteCount } from '../analysis/deploy-diff';
 import type { WorkspaceIndexView } from '../index/types';
+import { AMBIGUOUS_FILE, parseGroup } from '../mapping/ambiguous-group';
 import type { Store } from '../store';
 import type { DeployRecord, ErrorTypeCount, FunctionRollup, TimeWindow, VersionRollups } from '../store/types';
 import { functionKey, type ChangedFunctions } from './changed-functions';
@@ -43,16 +44,20 @@ export async function computeDeployDiff(deps: DeployDiffDeps, params: DeployDiff
   const unversioned = byVersion ? null : deps.store.versionRollups(deploy.service, deploy.environment, '', { fromMs: windows.before.fromMs, toMs: windows.after.toMs });
   const beforeVersion = byVersion ? previous?.version ?? null : '';
   const afterVersion = byVersion ? deploy.version : '';
-  const before = beforeVersion === null ? emptyRollups() : deps.store.versionRollups(deploy.service, deploy.environment, beforeVersion, windows.before);
-  const after = deps.store.versionRollups(deploy.service, deploy.environment, afterVersion, windows.after);
+  const beforeAll = beforeVersion === null ? emptyRollups() : deps.store.versionRollups(deploy.service, deploy.environment, beforeVersion, windows.before);
+  const afterAll = deps.store.versionRollups(deploy.service, deploy.environment, afterVersion, windows.after);
+  const ambiguous = ambiguousRoutes(beforeAll, afterAll);
+  const before = withoutStandIns(beforeAll);
+  const after = withoutStandIns(afterAll);
   const earlierTypes = byVersion ? earlierErrorTypes(deps.store, all, deploy) : before.errorTypes;
 
   const code = await codeChanges(deps, deploy, previous);
   const functions = functionInputs(before, after, earlierTypes, code.changed);
   const primary = diffDeploy({ functions, routes: routeCounts(before, after), elapsedMs: windows.elapsedMs });
-  const daily = byVersion && windows.yesterday ? servedRollups(deps.store, all, deploy, windows.yesterday) : emptyRollups();
+  const daily = withoutStandIns(byVersion && windows.yesterday ? servedRollups(deps.store, all, deploy, windows.yesterday) : emptyRollups());
   const report = daily.functions.length === 0 ? primary : applyDailyBaseline(primary, diffDeploy({ functions: functionInputs(daily, after, earlierTypes, code.changed), routes: routeCounts(daily, after), elapsedMs: windows.elapsedMs }));
   const notes = [...report.notes];
+  if (ambiguous.length > 0) notes.push(ambiguousNote(ambiguous));
   if (!byVersion) notes.unshift(unversioned && unversioned.functions.length > 0 ? NO_VERSION_NOTE : `no spans of ${deploy.service} were recorded around this deploy marker`);
   if (rollback && previous) notes.unshift(`rollback: ${deploy.version} follows ${previous.version}`);
   else if (occurrence > 1) notes.unshift(`re-deploy: ${deploy.version} is deployed for the ${ordinal(occurrence)} time`);
@@ -92,6 +97,37 @@ function servedRollups(store: Store, all: readonly DeployRecord[], deploy: Deplo
   );
   const parts = [...versions].map((v) => store.versionRollups(deploy.service, deploy.environment, v, window));
   return parts.length === 1 ? parts[0]! : mergeRollups(parts);
+}
+
+/**
+ * Calls of an ambiguous route are stored on a stand-in for its candidate handlers
+ * (mapping/ambiguous-group.ts). A verdict on the stand-in would blame no function in particular,
+ * and spreading it onto every candidate would blame some wrongly, so the diff leaves them out and
+ * says which routes it did not judge.
+ */
+function withoutStandIns(r: VersionRollups): VersionRollups {
+  return {
+    ...r,
+    functions: r.functions.filter((f) => f.fn.file !== AMBIGUOUS_FILE),
+    errorTypes: r.errorTypes.filter((t) => t.fn?.file !== AMBIGUOUS_FILE),
+  };
+}
+
+/** `GET /orders/:id (2 handlers)` for each stand-in with calls on either side. */
+function ambiguousRoutes(before: VersionRollups, after: VersionRollups): string[] {
+  const out = new Set<string>();
+  for (const f of [...before.functions, ...after.functions]) {
+    if (f.fn.file !== AMBIGUOUS_FILE) continue;
+    const g = parseGroup(f.fn);
+    out.add(g ? `${g.route} (${g.candidates.length} handlers)` : 'a route with several handlers');
+  }
+  return [...out].sort();
+}
+
+function ambiguousNote(routes: readonly string[]): string {
+  const shown = routes.slice(0, 5).join(', ');
+  const more = routes.length > 5 ? ` and ${routes.length - 5} more` : '';
+  return `${routes.length} ambiguous route${routes.length === 1 ? '' : 's'} not judged (several handlers, so their calls belong to none of them): ${shown}${more}`;
 }
 
 function ordinal(n: number): string {

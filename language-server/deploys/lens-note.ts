@@ -4,6 +4,7 @@
  * function was edited since the deployed commit.
  */
 import type { DeployDiffFunction, DeployDiffJson } from '@protocol/model';
+import { qText } from '../features/format';
 
 /**
  * Lens notes of the deploy's regressed and improved functions in one file, keyed by qualified name,
@@ -31,7 +32,7 @@ export function lensNote(f: DeployDiffFunction, version: string): string {
   const latencyMoved = f.latency.direction === f.verdict && f.latency.q !== null;
   const what = latencyMoved ? `p95 ${signedPercent(f.latency.p95Ratio)}` : `errors ${percent(f.errors.rateBefore)}→${percent(f.errors.rateAfter)}`;
   const q = latencyMoved ? f.latency.q : f.errors.q;
-  return `${arrow} ${what} since ${version}${q === null ? '' : ` (q=${formatQ(q)})`}`;
+  return `${arrow} ${what} since ${version}${q === null ? '' : ` (${qText(q)})`}${f.early ? ', early look' : ''}`;
 }
 
 function signedPercent(ratio: number | null): string {
@@ -42,8 +43,4 @@ function signedPercent(ratio: number | null): string {
 
 function percent(rate: number | null): string {
   return rate === null ? '–' : `${Number((rate * 100).toFixed(rate < 0.01 ? 2 : 1))}%`;
-}
-
-function formatQ(q: number): string {
-  return q < 0.001 ? q.toExponential(0) : String(Number(q.toPrecision(1)));
 }

@@ -41,6 +41,11 @@ export class LineMover {
     return p;
   }
 
+  /** True once `prepare(commit)` has settled (loaded, or found unknown) since the last `invalidate`. */
+  isPrepared(commit: string): boolean {
+    return this.loaded.has(commit);
+  }
+
   /**
    * The 0-based line in the workspace now of `line` in `file` (workspace-relative) at `commit`;
    * null when the edit since removed or rewrote that line; `line` itself when nothing is known.

@@ -6,6 +6,8 @@
  * previous deploy, whose version may have served before with other code around it), plus the same
  * after-window 24 h earlier to rule out daily cycles (analysis/daily-cycle.ts). Both windows end at
  * the checkpoint reached, so each look tests the same data rather than a little more every minute.
+ * Before the first checkpoint they end now: the early look (analysis/checkpoints.ts) takes what is
+ * there, and pays for looking any time with a tiny share of α and large-effect gates.
  */
 import { checkpointAt, DEFAULT_CHECKPOINTS } from '../analysis/checkpoints';
 import { DAY_MS } from '../analysis/daily-cycle';

@@ -24,6 +24,8 @@ export interface RawDef {
   endRow: number;
   /** The node captured as `@receiver` / `@extra`, kept as text for language rules. */
   extra: string;
+  /** A `wrapped` definition's own function name when it has one (`traced(function priceCart…)`), else ''. */
+  innerName: string;
 }
 
 /** A definition with the definitions that contain it, outermost first. */
@@ -42,14 +44,22 @@ const KIND_BY_LABEL: ReadonlyMap<string, DefKind> = new Map<string, DefKind>([
   ['closure', 'scope'],
   ['expression', 'function'],
   ['inline', 'arrow'],
+  // Replaced by the wrapped function's own kind (see `Unwrap`).
+  ['wrapped', 'function'],
 ]);
+
+/**
+ * For `@def.wrapped` captures (a wrapper call such as `traced(async () => …)`): the function node the
+ * call defines and that function's own name, or undefined when the call defines none.
+ */
+export type Unwrap = (call: Node) => { fn: Node; ownName: string } | undefined;
 
 /**
  * Runs the query and returns one RawDef per definition node, sorted by start then by size (outer
  * first). When two patterns capture the same node (a Go closure both as a bare `func_literal` and
  * as the value of `f := func…`), the named capture wins.
  */
-export function collectDefs(query: Query, root: Node): RawDef[] {
+export function collectDefs(query: Query, root: Node, unwrap?: Unwrap): RawDef[] {
   const byRange = new Map<string, RawDef>();
   for (const match of query.matches(root)) {
     let def: Node | undefined;
@@ -68,8 +78,16 @@ export function collectDefs(query: Query, root: Node): RawDef[] {
         label = capture.name.slice(4);
       }
     }
-    const kind = KIND_BY_LABEL.get(label);
+    let kind = KIND_BY_LABEL.get(label);
     if (!def || !kind) continue;
+    let innerName = '';
+    if (label === 'wrapped') {
+      const found = unwrap?.(def);
+      if (!found) continue;
+      def = found.fn;
+      innerName = found.ownName;
+      kind = def.type === 'arrow_function' ? 'arrow' : 'function';
+    }
     const start = def.startIndex;
     const key = `${start}:${def.endIndex}`;
     const existing = byRange.get(key);
@@ -85,6 +103,7 @@ export function collectDefs(query: Query, root: Node): RawDef[] {
       end: def.endIndex,
       endRow: def.endPosition.row,
       extra,
+      innerName,
     });
   }
   return [...byRange.values()].sort((a, b) => a.start - b.start || b.end - a.end);

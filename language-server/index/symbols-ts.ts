@@ -5,8 +5,9 @@
  */
 import type { Node, Query } from 'web-tree-sitter';
 import type { ExtractContext, ExtractedSymbol } from './extracted-symbol';
-import { bodyHash, collectDefs, detach, nestDefs, type NestedDef, type RawDef } from './symbol-scopes';
+import { bodyHash, collectDefs, detach, nestDefs, type NestedDef, type RawDef, type Unwrap } from './symbol-scopes';
 import type { SymbolKind } from './types';
+import { insideFunction, ownName, wrappedFunction } from './wrapped-functions';
 
 const FUNCTION_VALUE = '[(arrow_function) @def.arrow (function_expression) @def.expression (generator_function) @def.expression]';
 
@@ -20,6 +21,17 @@ const INLINE_HANDLER = `(call_expression
   function: (member_expression property: (property_identifier) @extra (#match? @extra "${ROUTE_VERBS}")) @callee
   arguments: (arguments . (string) @path [(arrow_function) (function_expression)] @def.inline .))`;
 
+/**
+ * A function defined through a wrapper call (wrapped-functions.ts) is named by what the call's
+ * result is assigned to; `export default wrap(() => …)` by the function's own name, else `default`
+ * (as V8 names `export default function () {}`). Only wrappers outside any function body count.
+ */
+const WRAPPED = `
+(variable_declarator name: (identifier) @name value: (call_expression) @def.wrapped)
+(assignment_expression left: (member_expression) @extra right: (call_expression) @def.wrapped)
+(pair key: (_) @name value: (call_expression) @def.wrapped)
+(export_statement value: [(call_expression) (arrow_function) (function_expression)] @def.wrapped)`;
+
 const COMMON = `
 (function_declaration name: (identifier) @name) @def.function
 (generator_function_declaration name: (identifier) @name) @def.function
@@ -31,6 +43,7 @@ const COMMON = `
 (pair key: (_) @name value: ${FUNCTION_VALUE})
 (pair key: (_) @name value: (object) @def.scope)
 ${INLINE_HANDLER}
+${WRAPPED}
 `;
 
 /** The query source per grammar: TypeScript names classes with `type_identifier` and has namespaces. */
@@ -38,18 +51,20 @@ export function tsQuerySource(grammar: 'typescript' | 'javascript'): string {
   if (grammar === 'javascript') {
     return `${COMMON}
 (class_declaration name: (identifier) @name) @def.class
-(field_definition property: (_) @name value: ${FUNCTION_VALUE})`;
+(field_definition property: (_) @name value: ${FUNCTION_VALUE})
+(field_definition property: (_) @name value: (call_expression) @def.wrapped)`;
   }
   return `${COMMON}
 (class_declaration name: (type_identifier) @name) @def.class
 (abstract_class_declaration name: (type_identifier) @name) @def.class
 (public_field_definition name: (_) @name value: ${FUNCTION_VALUE})
+(public_field_definition name: (_) @name value: (call_expression) @def.wrapped)
 (internal_module name: (_) @name) @def.scope`;
 }
 
 export function extractTsSymbols(query: Query, root: Node, source: string, ctx: ExtractContext): ExtractedSymbol[] {
   const out: ExtractedSymbol[] = [];
-  for (const nested of nestDefs(collectDefs(query, root))) {
+  for (const nested of nestDefs(collectDefs(query, root, unwrap))) {
     const { def } = nested;
     if (def.kind === 'scope') continue;
     const named = nameOf(nested);
@@ -65,11 +80,17 @@ export function extractTsSymbols(query: Query, root: Node, source: string, ctx: 
         endLine: def.endRow,
         bodyHash: bodyHash(source, def),
       },
-      aliases: [],
+      // `traced(async function doCharge…)` assigned to `charge` records `doCharge` in its spans.
+      aliases: def.innerName !== '' && def.innerName !== named.name ? [detach(def.innerName)] : [],
     });
   }
   return out;
 }
+
+const unwrap: Unwrap = (call) => {
+  const fn = wrappedFunction(call);
+  return fn && !insideFunction(call) ? { fn, ownName: ownName(fn) } : undefined;
+};
 
 function kindOf(def: RawDef, name: string): SymbolKind {
   if (def.kind === 'method' && name === 'constructor') return 'constructor';
@@ -79,6 +100,10 @@ function kindOf(def: RawDef, name: string): SymbolKind {
 /** The bare and qualified name, or undefined for definitions that have no usable name. */
 function nameOf({ def, scopes }: NestedDef): { name: string; qualifiedName: string } | undefined {
   if (def.label === 'inline') return { name: def.name, qualifiedName: def.name };
+  if (def.label === 'wrapped' && def.name === '' && def.extra === '') {
+    const name = def.innerName || 'default';
+    return { name, qualifiedName: name };
+  }
   if (def.extra !== '') return memberAssignmentName(def.extra, scopes);
   const name = unquote(def.name);
   if (name === '') return undefined;

@@ -6,7 +6,8 @@
 import type { BatchKind } from '@protocol/collector';
 import type { ExceptionInfo, LogException, SpanEvent, SpanRecord } from './span';
 import type { Frame } from './frames';
-import { logsRequestType, traceRequestType, type Int64, type PbEvent, type PbKeyValue, type PbLogRecord, type PbSpan } from './otlp-root';
+import { logsRequestType, type Int64, type PbEvent, type PbKeyValue, type PbLogRecord } from './otlp-root';
+import { readTraceRequest, type ReadSpan } from './span-reader';
 import { attrString, flattenAttributes, idToHex, uint64ToBigInt, type FlattenCounters } from './any-value';
 import { resourceIdentity, type ResourceIdentity } from './resource';
 import { capString, DEFAULT_INGEST_LIMITS, type IngestLimits } from './limits';
@@ -67,22 +68,20 @@ export function decodeTraceRequest(
   limits: IngestLimits = DEFAULT_INGEST_LIMITS,
   stats: DecodeStats = emptyDecodeStats(),
 ): SpanRecord[] {
-  const request = parseOrThrow(() => traceRequestType.decode(payload), 'traces', seq);
+  const request = parseOrThrow(() => readTraceRequest(payload, limits), 'traces', seq);
   const out: SpanRecord[] = [];
-  for (const resourceSpans of request.resourceSpans) {
+  for (const resourceSpans of request) {
     const identity = resourceIdentity(flattenAttributes(resourceSpans.resource?.attributes ?? [], limits, stats));
-    for (const scopeSpans of resourceSpans.scopeSpans) {
-      for (const span of scopeSpans.spans) {
-        const record = toSpanRecord(span, identity, limits, stats);
-        if (record !== undefined) out.push(record);
-      }
+    for (const span of resourceSpans.spans) {
+      const record = toSpanRecord(span, identity, limits, stats);
+      if (record !== undefined) out.push(record);
     }
   }
   stats.spans += out.length;
   return out;
 }
 
-function toSpanRecord(span: PbSpan, id: ResourceIdentity, limits: IngestLimits, stats: DecodeStats): SpanRecord | undefined {
+function toSpanRecord(span: ReadSpan, id: ResourceIdentity, limits: IngestLimits, stats: DecodeStats): SpanRecord | undefined {
   const traceId = idToHex(span.traceId, 16);
   if (traceId === null) return skip(stats, 'invalid-trace-id');
   const spanId = idToHex(span.spanId, 8);
@@ -99,6 +98,7 @@ function toSpanRecord(span: PbSpan, id: ResourceIdentity, limits: IngestLimits, 
   const endNs = nonZeroTime(span.endTimeUnixNano);
   if (endNs === null) return skip(stats, 'missing-end-time');
   if (endNs < startNs) return skip(stats, 'end-before-start');
+  stats.droppedAttributes += span.droppedAttributes;
   return {
     traceId,
     spanId,
@@ -114,7 +114,7 @@ function toSpanRecord(span: PbSpan, id: ResourceIdentity, limits: IngestLimits, 
     version: id.version,
     commit: id.commit,
     resource: id.resource,
-    attributes: flattenAttributes(span.attributes, limits, stats),
+    attributes: span.attributes,
     ...spanEvents(span.events, limits, stats),
   };
 }

@@ -2,6 +2,9 @@
  * From a production location or a name to one workspace function. Paths are matched by the index
  * (longest path suffix); several matching files are never guessed between unless the reported line
  * and function name single one out. Reported lines are 1-based; the index's are 0-based.
+ *
+ * Reported lines come from the deployed revision. With `DeployedLines` they are moved onto the
+ * workspace's current text first; a line the edit since removed is matched by name instead.
  */
 import type { SymbolDef, WorkspaceIndexView } from '../index/types';
 import type { FunctionRef, MappingIndex } from './types';
@@ -21,6 +24,12 @@ export type Located =
   | { kind: 'file-not-in-workspace'; detail: string }
   | { kind: 'symbol-not-found'; detail: string };
 
+/**
+ * The 1-based line now, in a workspace file, of a 1-based line the deployed code reported; null when
+ * the edit since removed or rewrote that line.
+ */
+export type DeployedLines = (file: string, line: number) => number | null;
+
 const LAST_SEGMENT = /(?:\.|::|#|\/)([^.:#/]+)$/;
 const COMPILED_JS = /\.[mc]?js$/;
 
@@ -28,33 +37,45 @@ export function toRef(symbol: SymbolDef): FunctionRef {
   return { file: symbol.file, qualifiedName: symbol.qualifiedName, line: symbol.startLine };
 }
 
+interface Candidates {
+  files: string[];
+  line: number | null;
+  via: string;
+  /**
+   * Whether `line` is still the deployed code's. After a source map it is not: the map found in the
+   * workspace was built from the workspace's sources, so it already answers with a workspace line.
+   */
+  deployed: boolean;
+}
+
 /**
  * Workspace candidates for a location, after source maps: compiled JavaScript positions are moved
  * to their original file and line when the index knows the map.
  */
-function candidates(index: MappingIndex, loc: ProductionLocation): { files: string[]; line: number | null; via: string } {
+function candidates(index: MappingIndex, loc: ProductionLocation): Candidates {
   if (loc.line !== null && index.originalPosition !== undefined && COMPILED_JS.test(loc.path)) {
     const col = loc.column === undefined || loc.column === null ? undefined : loc.column - 1;
     const pos = index.originalPosition(loc.path, loc.line - 1, col);
-    if (pos !== undefined) return { files: [pos.file], line: pos.line + 1, via: ` (source map → ${pos.file}:${pos.line + 1})` };
+    if (pos !== undefined) return { files: [pos.file], line: pos.line + 1, via: ` (source map → ${pos.file}:${pos.line + 1})`, deployed: false };
   }
   if (loc.javaClass !== undefined) {
     const base = loc.path.slice(loc.path.lastIndexOf('/') + 1);
     const files = index.filesForJavaClass?.(loc.javaClass, base) ?? index.filesForPath(javaSourcePath(loc.path, loc.javaClass));
-    return { files, line: loc.line, via: '' };
+    return { files, line: loc.line, via: '', deployed: true };
   }
-  return { files: index.filesForPath(loc.path), line: loc.line, via: '' };
+  return { files: index.filesForPath(loc.path), line: loc.line, via: '', deployed: true };
 }
 
 /** The function at a production (path, line), cross-checked against any names the signal gave. */
-export function locateByPath(index: MappingIndex, loc: ProductionLocation, names: readonly string[]): Located {
-  const { files, line, via } = candidates(index, loc);
+export function locateByPath(index: MappingIndex, loc: ProductionLocation, names: readonly string[], deployedLines?: DeployedLines): Located {
+  const { files, line, via, deployed } = candidates(index, loc);
+  const move = deployed ? deployedLines : undefined;
   const path = loc.path;
   const at = loc.line === null ? '' : `:${loc.line}`;
   if (files.length === 0) return { kind: 'file-not-in-workspace', detail: `${path} matches no workspace file` };
-  if (files.length === 1) return inFile(index, files[0]!, line, names, `${path}${at} → ${files[0]}${via}`);
+  if (files.length === 1) return inFile(index, files[0]!, line, names, `${path}${at} → ${files[0]}${via}`, move);
 
-  const found = files.map((f) => inFile(index, f, line, names, f));
+  const found = files.map((f) => inFile(index, f, line, names, f, move));
   const hits = found.filter((r): r is Extract<Located, { kind: 'found' }> => r.kind === 'found');
   const confirmed = names.length > 0 && line !== null ? hits.filter((h) => names.some((n) => sameLastSegment(h.fn.qualifiedName, n))) : [];
   if (confirmed.length === 1) {
@@ -64,7 +85,9 @@ export function locateByPath(index: MappingIndex, loc: ProductionLocation, names
   return { kind: 'ambiguous', alternatives: hits.map((h) => h.fn), detail: `${path} matches ${files.length} workspace files (${files.join(', ')})` };
 }
 
-function inFile(index: WorkspaceIndexView, file: string, line: number | null, names: readonly string[], where: string): Located {
+function inFile(index: WorkspaceIndexView, file: string, reported: number | null, names: readonly string[], at: string, move?: DeployedLines): Located {
+  const line = reported === null || move === undefined ? reported : move(file, reported);
+  const where = reported === null || line === reported ? at : line === null ? `${at} (that line was edited since the deployed commit)` : `${at} (line ${line} now)`;
   const enclosing = line === null ? undefined : index.enclosingSymbol(file, line - 1);
   if (enclosing !== undefined) {
     const agrees = names.length === 0 || names.some((n) => sameLastSegment(enclosing.qualifiedName, n) || enclosing.name === lastSegment(n));

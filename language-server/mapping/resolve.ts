@@ -23,15 +23,18 @@ import type { RouteDef } from '../index/types';
 import { readCodeSignals, type CodeSignals } from './attributes';
 import { groupRef } from './ambiguous-group';
 import { attributeNames } from './frame-names';
-import { javaClassOf, locateByName, locateByPath, toRef, type Located } from './locate';
+import { javaClassOf, locateByName, locateByPath, toRef, type DeployedLines, type Located } from './locate';
 import { parseStackTrace } from './stack-frames';
 import { innermostWorkspaceFrame, isHit } from './thrown-here';
 import type { FunctionRef, MappingIndex, SpanResolution } from './types';
 import type { MappedBy } from '@protocol/model';
 
 type Unmapped = Extract<SpanResolution, { mapped: false }>;
-/** A tier returns null when the span does not carry its signal at all. */
-type Tier = (s: CodeSignals, index: MappingIndex) => SpanResolution | null;
+/**
+ * A tier returns null when the span does not carry its signal at all. `lines` moves lines reported by
+ * the span's deployed commit onto the workspace (locate.ts); without it lines are taken as reported.
+ */
+type Tier = (s: CodeSignals, index: MappingIndex, lines?: DeployedLines) => SpanResolution | null;
 
 const IDENTIFIER_PATH = /^[A-Za-z_$][\w$]*(?:(?:\.|::|#)[A-Za-z_$][\w$]*)*$/;
 const JS_IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
@@ -51,13 +54,13 @@ export function resolveSpan(span: SpanRecord, index: MappingIndex): SpanResoluti
   return resolveSignals(readCodeSignals(span), index);
 }
 
-export function resolveSignals(s: CodeSignals, index: MappingIndex): SpanResolution {
+export function resolveSignals(s: CodeSignals, index: MappingIndex, lines?: DeployedLines): SpanResolution {
   const outbound = s.kind === 'client' || s.kind === 'producer';
   const entry = s.kind === 'server' || s.kind === 'consumer';
   const tiers: Tier[] = outbound ? [codeAttributes, stackSignals] : entry ? ALL_TIERS : INTERNAL_TIERS;
   const misses: Unmapped[] = [];
   for (const tier of tiers) {
-    const r = tier(s, index);
+    const r = tier(s, index, lines);
     if (r === null) continue;
     if (r.mapped) {
       if (misses.length > 0) r.explanation += `; tried first: ${misses.map((m) => m.explanation).join('; ')}`;
@@ -91,7 +94,7 @@ function legacyName(s: CodeSignals): string | null {
   return s.legacyNamespace === null ? s.legacyFunction : `${s.legacyNamespace}.${s.legacyFunction}`;
 }
 
-const codeAttributes: Tier = (s, index) => {
+const codeAttributes: Tier = (s, index, lines) => {
   if (isRailsPair(s)) return null;
   const fn = s.functionName ?? legacyName(s);
   if (fn === null && s.filePath === null) return null;
@@ -100,7 +103,7 @@ const codeAttributes: Tier = (s, index) => {
   const signal = describeCode(s, fn);
   if (s.filePath === null) return fromLocated(locateByName(index, names), mappedBy, 1.0, signal);
   const javaClass = isJvmSource(s.filePath) && fn !== null ? javaClassOf(fn) : undefined;
-  return fromLocated(locateByPath(index, { path: s.filePath, line: s.line, column: s.column, javaClass }, names), mappedBy, 1.0, signal);
+  return fromLocated(locateByPath(index, { path: s.filePath, line: s.line, column: s.column, javaClass }, names, lines), mappedBy, 1.0, signal);
 };
 
 function describeCode(s: CodeSignals, fn: string | null): string {
@@ -111,10 +114,10 @@ function describeCode(s: CodeSignals, fn: string | null): string {
   return parts.join(', ');
 }
 
-const stackSignals: Tier = (s, index) => {
+const stackSignals: Tier = (s, index, lines) => {
   if (s.stacktrace !== null) {
     const stack = parseStackTrace(s.stacktrace);
-    const r = innermostWorkspaceFrame(index, stack.runtime, stack.frames);
+    const r = innermostWorkspaceFrame(index, stack.runtime, stack.frames, lines);
     if (isHit(r)) return { mapped: true, fn: r.fn, mappedBy: 'code.stacktrace', confidence: 0.9, explanation: `matched by code.stacktrace frame "${r.frame.raw}": ${r.detail}`, alternatives: [] };
     if (s.codeOrigin.length === 0) return { mapped: false, reason: r.reason, explanation: `code.stacktrace: ${r.detail}`, alternatives: r.alternatives };
   }
@@ -125,7 +128,7 @@ const stackSignals: Tier = (s, index) => {
     const names = fn === null ? [] : attributeNames(fn);
     const javaClass = isJvmSource(frame.file) ? frame.type ?? undefined : undefined;
     const loc = { path: frame.file, line: frame.line, column: frame.column, javaClass };
-    const r = fromLocated(locateByPath(index, loc, names), 'dd.code_origin', 0.9, `_dd.code_origin.frames.${i} ${frame.file}${frame.line === null ? '' : `:${frame.line}`}`);
+    const r = fromLocated(locateByPath(index, loc, names, lines), 'dd.code_origin', 0.9, `_dd.code_origin.frames.${i} ${frame.file}${frame.line === null ? '' : `:${frame.line}`}`);
     if (r.mapped || r.reason === 'ambiguous') return r;
     first ??= r;
   }

@@ -10,12 +10,20 @@ import { Lru } from './lru';
 import { resolveSignals } from './resolve';
 import { thrownHere } from './thrown-here';
 import type { MappingIndex, SpanResolution, ThrownHere } from './types';
+import type { DeployedLines } from './locate';
+
+/** Where a 0-based line of a deployed commit is in the workspace now (deploys/line-mover.ts `LineMover`). */
+export interface DeployedLineSource {
+  move(commit: string, file: string, line: number): number | null;
+}
 
 export interface SpanResolverOptions {
   /** Distinct (service, signal tuple) results kept; default 20,000. */
   cacheSize?: number;
   /** Distinct stack traces kept for `thrownHere`; default 5,000. */
   stackCacheSize?: number;
+  /** Moves lines reported by a span's `vcs.ref.head.revision` onto the workspace; without it lines are used as reported. */
+  deployedLines?: DeployedLineSource;
 }
 
 const SEP = '\u0001';
@@ -25,6 +33,7 @@ export class SpanResolver {
   private readonly stacks: Lru<string, ThrownHere | null>;
   private hitCount = 0;
   private missCount = 0;
+  private readonly deployedLines: DeployedLineSource | undefined;
 
   constructor(
     private readonly index: MappingIndex,
@@ -32,29 +41,44 @@ export class SpanResolver {
   ) {
     this.spans = new Lru(options.cacheSize ?? 20_000);
     this.stacks = new Lru(options.stackCacheSize ?? 5_000);
+    this.deployedLines = options.deployedLines;
   }
 
   /** The resolution is shared between spans with the same signals; treat it as read-only. */
   resolve(span: SpanRecord): SpanResolution {
     const signals = readCodeSignals(span);
-    const key = cacheKey(span.service, signals);
+    const commit = this.deployedLines ? span.commit : null;
+    // The same signals from two deployed commits may sit on different lines now.
+    const key = commit === null ? cacheKey(span.service, signals) : `${cacheKey(span.service, signals)}${SEP}${commit}`;
     const cached = this.spans.get(key);
     if (cached !== undefined) {
       this.hitCount++;
       return cached;
     }
     this.missCount++;
-    const resolution = resolveSignals(signals, this.index);
+    const resolution = resolveSignals(signals, this.index, this.linesOf(commit));
     this.spans.set(key, resolution);
     return resolution;
   }
 
-  thrownHere(exception: ExceptionInfo): ThrownHere | null {
-    const cached = this.stacks.get(exception.stacktrace);
+  /** `commit`: the deployed commit whose lines the stack reports (a span's), or null to take them as reported. */
+  thrownHere(exception: ExceptionInfo, commit: string | null = null): ThrownHere | null {
+    const at = this.deployedLines ? commit : null;
+    const key = at === null ? exception.stacktrace : `${exception.stacktrace}${SEP}${at}`;
+    const cached = this.stacks.get(key);
     if (cached !== undefined) return cached;
-    const result = thrownHere(exception, this.index);
-    this.stacks.set(exception.stacktrace, result);
+    const result = thrownHere(exception, this.index, this.linesOf(at));
+    this.stacks.set(key, result);
     return result;
+  }
+
+  private linesOf(commit: string | null): DeployedLines | undefined {
+    const source = this.deployedLines;
+    if (commit === null || source === undefined) return undefined;
+    return (file, line) => {
+      const moved = source.move(commit, file, line - 1);
+      return moved === null ? null : moved + 1;
+    };
   }
 
   invalidate(): void {

@@ -4,7 +4,7 @@
  */
 import type { ExceptionInfo } from '../ingest/span';
 import { lookupNames } from './frame-names';
-import { javaClassOf, locateByName, locateByPath } from './locate';
+import { javaClassOf, locateByName, locateByPath, type DeployedLines } from './locate';
 import { framesByRelevance, parseStackTrace } from './stack-frames';
 import type { FunctionRef, MappingIndex, StackFrame, StackRuntime, ThrownHere } from './types';
 
@@ -26,7 +26,7 @@ export interface FrameMiss {
  * file is not in the workspace are passed over (they belong to code the workspace does not hold);
  * an ambiguous frame stops the search, since attributing to an outer frame would be a guess.
  */
-export function innermostWorkspaceFrame(index: MappingIndex, runtime: StackRuntime | null, frames: readonly StackFrame[]): FrameHit | FrameMiss {
+export function innermostWorkspaceFrame(index: MappingIndex, runtime: StackRuntime | null, frames: readonly StackFrame[], lines?: DeployedLines): FrameHit | FrameMiss {
   let miss: FrameMiss = { reason: 'no-code-signal', detail: 'no in-app frames', alternatives: [] };
   for (const frame of frames) {
     if (!frame.inApp) continue;
@@ -34,7 +34,7 @@ export function innermostWorkspaceFrame(index: MappingIndex, runtime: StackRunti
     let located;
     if (frame.file !== null) {
       const javaClass = runtime === 'java' ? javaClassOf(frame.function) : undefined;
-      located = locateByPath(index, { path: frame.file, line: frame.line, column: frame.column ?? null, javaClass }, names);
+      located = locateByPath(index, { path: frame.file, line: frame.line, column: frame.column ?? null, javaClass }, names, lines);
     } else if (names.length > 0) {
       located = locateByName(index, names);
     } else {
@@ -52,12 +52,15 @@ export function isHit(r: FrameHit | FrameMiss): r is FrameHit {
   return 'fn' in r;
 }
 
-/** Where an exception was thrown, following explicit causes to the root (see `framesByRelevance`). */
-export function thrownHere(exception: ExceptionInfo, index: MappingIndex): ThrownHere | null {
+/**
+ * Where an exception was thrown, following explicit causes to the root (see `framesByRelevance`).
+ * `lines` moves the frames' lines from the deployed commit onto the workspace (locate.ts).
+ */
+export function thrownHere(exception: ExceptionInfo, index: MappingIndex, lines?: DeployedLines): ThrownHere | null {
   if (exception.stacktrace === '') return null;
   const stack = parseStackTrace(exception.stacktrace);
   for (const frames of framesByRelevance(stack)) {
-    const r = innermostWorkspaceFrame(index, stack.runtime, frames);
+    const r = innermostWorkspaceFrame(index, stack.runtime, frames, lines);
     if (isHit(r)) return { fn: r.fn, mappedBy: 'exception.stacktrace', frame: r.frame.raw };
     if (r.reason === 'ambiguous') return null;
   }

@@ -58,7 +58,9 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
     db.pragma('cache_size = -65536');
     // Checkpoint every ~40 MiB of WAL rather than 4 MiB: rollup pages rewritten by consecutive
     // batches are then copied back once per checkpoint instead of once per batch.
-    if (!memory) db.pragma('wal_autocheckpoint = 10000');
+    // The setting counts pages, so it follows the page size (4 KiB in stores made before 16 KiB).
+    const pageSize = db.pragma('page_size', { simple: true }) as number;
+    if (!memory) db.pragma(`wal_autocheckpoint = ${Math.round((40 * 1024 * 1024) / pageSize)}`);
     applyMigrations(db, version);
     return new Store(db, options);
   } catch (err) {

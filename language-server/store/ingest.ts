@@ -60,7 +60,7 @@ function mappedSpansWithChildren(t: Tables, batch: IngestBatch): Map<string, num
  */
 function countAs(s: SpanRecord, fnId: number, fnOfSpan: Map<string, number> | null, nested: NestedCalls, acc: BatchAccumulator): 'counted' | 'nested' {
   if (s.parentSpanId !== null && fnOfSpan?.get(callKey(s.traceId, s.parentSpanId)) === fnId) return 'nested';
-  const children = nested.takeChildren(callKey(s.traceId, s.spanId));
+  const children = nested.size > 0 ? nested.takeChildren(callKey(s.traceId, s.spanId)) : undefined;
   if (children) for (const c of children) if (c.fnId === fnId) acc.uncount(c);
   return 'counted';
 }

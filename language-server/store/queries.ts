@@ -7,7 +7,7 @@ import { type Buckets, bucketIndex, bucketLower, quantile } from '../analysis/hi
 import type { FunctionRef } from '../mapping/types';
 import { type ExemplarSet, emptyExemplars, mergeExemplars } from './exemplars';
 import type { Tables } from './tables';
-import { type RollupRow, type RollupValue, addCounts, decodeRollup, emptyRollup, mappedByList, mergeRollup, rowFunction } from './tables/rollups';
+import { type CountRow, type RollupRow, type RollupValue, addCounts, decodeRollup, emptyRollup, mappedByList, mergeRollup, rowFunction } from './tables/rollups';
 import type {
   DetailOptions,
   FunctionDetail,
@@ -49,7 +49,7 @@ function plan(t: Tables, fromMin: number, toMin: number): WindowPlan {
   return planWindow(fromMin, toMin, t.meta.getNumber('hour_rollups_from_min'));
 }
 
-function windowRows(t: Tables, fromMin: number, toMin: number, q: Pick<StatsQuery, 'files' | 'services' | 'environments'>): RollupRow[] {
+function windowRows(t: Tables, fromMin: number, toMin: number, q: Pick<StatsQuery, 'files' | 'services' | 'environments'>): CountRow[] {
   const p = plan(t, fromMin, toMin);
   const rows = p.hours ? t.rollups.hoursInWindow(p.hours.fromMin, p.hours.toMin, q.files, q.services, q.environments) : [];
   for (const e of p.edges) rows.push(...t.rollups.inWindow(e.fromMin, e.toMin, q.files, q.services, q.environments));
@@ -69,12 +69,14 @@ interface Merged {
 }
 
 /** Numbers and histograms per function; lenses, reports and deploy diffs show no exemplars. */
-function mergeByFunction(rows: RollupRow[]): Map<number, Merged> {
+function mergeByFunction<R extends CountRow>(rows: R[], refOf: (row: R) => FunctionRef | null): Map<number, Merged> {
   const out = new Map<number, Merged>();
   for (const row of rows) {
     let m = out.get(row.fnId);
     if (!m) {
-      m = { fn: rowFunction(row), value: emptyRollup() };
+      const fn = refOf(row);
+      if (fn === null) continue;
+      m = { fn, value: emptyRollup() };
       out.set(row.fnId, m);
     }
     addCounts(m.value, row);
@@ -107,7 +109,7 @@ export function functionStats(t: Tables, q: StatsQuery): FunctionStats[] {
   const { fromMin, toMin } = windowMinutes(q);
   const rows = windowRows(t, fromMin, toMin, q);
   const windowMin = Math.max(0, (q.toMs - q.fromMs) / MS_PER_MIN);
-  return [...mergeByFunction(rows).values()]
+  return [...mergeByFunction(rows, (row) => t.functions.ref(row.fnId)).values()]
     .map((m) => toFunctionStats(m.fn, m.value, windowMin))
     .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
 }
@@ -154,7 +156,7 @@ export function versionRollups(t: Tables, service: string, environment: string, 
   const seriesId = t.series.find({ service, environment, version });
   const errorTypes = t.errorTypes.forVersion(service, environment, version);
   if (seriesId === null) return { functions: [], routes: [], errorTypes };
-  const merged = mergeByFunction(t.rollups.forSeries(seriesId, fromMin, toMin));
+  const merged = mergeByFunction(t.rollups.forSeries(seriesId, fromMin, toMin), rowFunction);
   const functions: FunctionRollup[] = [...merged.values()].map(({ fn, value }) => ({
     fn,
     requests: value.count,

@@ -1,8 +1,9 @@
 /**
  * `npm run demo` as CI runs it: the real demo (dist/demo.js --quick) as a child process — a real
  * collector, the sample shop as real Node processes with the OpenTelemetry SDK, a real git deploy,
- * the engine, chromium — and assertions about the answer it gives: exactly the slowed function and
- * the failing one regressed, both changed by the deploy, and nothing else moved.
+ * the engine, chromium — and assertions about the answer it gives, on the real clock seconds after
+ * the deploy: exactly the slowed function and the failing one regressed (found by the early look),
+ * both changed by the deploy, and nothing else reported (the rest waits for the 15 min checkpoint).
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -46,9 +47,13 @@ describe('npm run demo --quick', () => {
   it('names exactly the slowed and the failing function as regressed, both changed in the diff', () => {
     const d = result.diff;
     expect(d).toMatchObject({ service: 'shop', environment: 'demo', deploy: { version: '2.0.0', previousVersion: '1.0.0' }, gitProblem: null });
+    // Judged on the real clock: the deploy is seconds old, so only the early look can speak.
+    expect(d.report.checkpoint?.label).toBe('early');
+    expect(d.report.elapsedMs).toBeLessThan(15 * 60_000);
+    expect(d.report.notes[0]).toMatch(/^early look: 2 verdicts on overwhelming evidence .*; everything else is waiting for the 15 min checkpoint$/);
     const regressed = d.functions.filter((f) => f.verdict === 'regressed');
     expect(regressed.map((f) => f.symbol).sort()).toEqual(['priceCart', 'reserveStock']);
-    expect(regressed.every((f) => f.changedInDiff)).toBe(true);
+    expect(regressed.every((f) => f.changedInDiff && f.early === true)).toBe(true);
 
     const price = regressed.find((f) => f.symbol === 'priceCart')!;
     expect(price).toMatchObject({ file: 'src/pricing.js', line: 5 });
@@ -65,12 +70,12 @@ describe('npm run demo --quick', () => {
     expect(stock.diffLines).toContain('+    if (!warehouse) throw new StockError(`no warehouse ships ${item.sku}`);');
   });
 
-  it('reports nothing else: every other function is unchanged (or short of data) and untouched by the diff', () => {
+  it('reports nothing else: every other function waits for the 15 min checkpoint and is untouched by the diff', () => {
     const others = result.diff.functions.filter((f) => f.symbol !== 'priceCart' && f.symbol !== 'reserveStock');
     expect(others.map((f) => f.symbol).sort()).toEqual(['Database.query', 'OrderRepository.findById', 'chargePayment', 'formatOrder', 'listProducts', 'rankProducts']);
     // On failure the message carries the numbers behind the verdict.
-    const seen = others.map((f) => ({ symbol: f.symbol, verdict: f.verdict, changedInDiff: f.changedInDiff, reasons: f.reasons, p95: [f.before.p95Ms, f.after.p95Ms], q: [f.latency.q, f.errors.q] }));
-    const moved = seen.filter((f) => (f.verdict !== 'unchanged' && f.verdict !== 'insufficient') || f.changedInDiff);
+    const seen = others.map((f) => ({ symbol: f.symbol, verdict: f.verdict, waitingFor: f.waitingFor, changedInDiff: f.changedInDiff, reasons: f.reasons, p95: [f.before.p95Ms, f.after.p95Ms], q: [f.latency.q, f.errors.q] }));
+    const moved = seen.filter((f) => f.verdict !== 'insufficient' || f.waitingFor !== '15 min' || f.changedInDiff);
     expect(moved).toEqual([]);
   });
 

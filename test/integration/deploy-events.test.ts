@@ -3,7 +3,7 @@
  * rollback) → 1.4.2 (a re-deploy), each its own deploy in `prodlens/deploys`, `prodlens/deployDiff`
  * and DORA; and a function edited in the working tree after the deploy marked on its lens.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +11,7 @@ import * as lsp from '../../protocol/lsp';
 import { startTestCollector, type TestCollector } from '../support/collector';
 import { startInMemory, type TestClient } from '../support/lsp-client';
 import { sendSpans } from '../support/otel';
-import { AFTER, BEFORE, calls, git, MIN, V1, V2 } from './deploy-scenario';
+import { AFTER, BEFORE, calls, MIN, shopRepo, V2 } from './deploy-scenario';
 
 const PHASE = 25 * MIN;
 const PER_PHASE = 600;
@@ -28,16 +28,7 @@ describe('language server: rollbacks and re-deploys are deploys of their own', (
   beforeAll(async () => {
     collector = await startTestCollector();
     tmp = mkdtempSync(path.join(os.tmpdir(), 'prodlens-deploy-events-'));
-    const repo = path.join(tmp, 'shop');
-    mkdirSync(path.join(repo, 'src'), { recursive: true });
-    git(repo, 'init', '-q');
-    writeFileSync(path.join(repo, 'src/orders.ts'), V1);
-    git(repo, 'add', '.');
-    git(repo, 'commit', '-q', '-m', 'v1');
-    const a = git(repo, 'rev-parse', 'HEAD');
-    writeFileSync(path.join(repo, 'src/orders.ts'), V2);
-    git(repo, 'commit', '-q', '-am', 'v2');
-    const b = git(repo, 'rev-parse', 'HEAD');
+    const { repo, a, b } = shopRepo(tmp);
     // After the deploy someone edits getOrder in the working tree (not committed, not deployed).
     writeFileSync(path.join(repo, 'src/orders.ts'), V2.replace('return { id };', 'return { id, cached: true };'));
 

@@ -2,7 +2,7 @@
  * The deploy requests and lenses over the real language server: `prodlens/deploys`,
  * `prodlens/deployDiff` and `prodlens/dora`, and the `▲ p95 …` note on a regressed function's lens.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import * as lsp from '../../protocol/lsp';
 import { startTestCollector, type TestCollector } from '../support/collector';
 import { startInMemory, type TestClient } from '../support/lsp-client';
 import { sendSpans } from '../support/otel';
-import { AFTER, BEFORE, calls, git, MIN, V1, V2 } from './deploy-scenario';
+import { AFTER, BEFORE, calls, MIN, shopRepo } from './deploy-scenario';
 
 describe('language server: deploys, deploy diff, DORA and deploy lenses', () => {
   let collector: TestCollector;
@@ -22,16 +22,7 @@ describe('language server: deploys, deploy diff, DORA and deploy lenses', () => 
   beforeAll(async () => {
     collector = await startTestCollector();
     tmp = mkdtempSync(path.join(os.tmpdir(), 'prodlens-deploy-lsp-'));
-    const repo = path.join(tmp, 'shop');
-    mkdirSync(path.join(repo, 'src'), { recursive: true });
-    git(repo, 'init', '-q');
-    writeFileSync(path.join(repo, 'src/orders.ts'), V1);
-    git(repo, 'add', '.');
-    git(repo, 'commit', '-q', '-m', 'v1');
-    const a = git(repo, 'rev-parse', 'HEAD');
-    writeFileSync(path.join(repo, 'src/orders.ts'), V2);
-    git(repo, 'commit', '-q', '-am', 'v2');
-    const b = git(repo, 'rev-parse', 'HEAD');
+    const { repo, a, b } = shopRepo(tmp);
     const svc = (version: string, commit: string) => ({ collectorUrl: collector.httpUrl, service: 'shop', version, resource: { 'vcs.ref.head.revision': commit } });
     await sendSpans(svc('1.4.1', a), calls(BEFORE, 3000, deployAt - 30 * MIN, deployAt - 1000, 1));
     await sendSpans(svc('1.4.2', b), calls(AFTER, 2400, deployAt, now - 1000, 2));

@@ -3,6 +3,8 @@
  * makes `placeOrder` slower and `cancelOrder` throw) and deterministic SDK span specs for each side.
  */
 import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { SpanKind } from '@opentelemetry/api';
 import type { SpanSpec } from '../support/otel';
 
@@ -32,6 +34,27 @@ export const V2 = V1.replace("return { id: items.length, status: 'placed' };", "
 export function git(cwd: string, ...args: string[]): string {
   const env = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' };
   return execFileSync('git', args, { cwd, encoding: 'utf8', env }).trim();
+}
+
+export interface ShopRepo {
+  repo: string;
+  /** The commits of V1 and V2. */
+  a: string;
+  b: string;
+}
+
+/** A git repository `shop` under `dir` with src/orders.ts committed as V1, then as V2. */
+export function shopRepo(dir: string): ShopRepo {
+  const repo = path.join(dir, 'shop');
+  mkdirSync(path.join(repo, 'src'), { recursive: true });
+  git(repo, 'init', '-q');
+  writeFileSync(path.join(repo, 'src/orders.ts'), V1);
+  git(repo, 'add', '.');
+  git(repo, 'commit', '-q', '-m', 'v1');
+  const a = git(repo, 'rev-parse', 'HEAD');
+  writeFileSync(path.join(repo, 'src/orders.ts'), V2);
+  git(repo, 'commit', '-q', '-am', 'v2');
+  return { repo, a, b: git(repo, 'rev-parse', 'HEAD') };
 }
 
 /** A deterministic standard normal (Box–Muller over a small LCG), so the data is the same every run. */

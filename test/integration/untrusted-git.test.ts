@@ -15,7 +15,7 @@ import { GIT_DISABLED } from '../../language-server/engine';
 import { startTestCollector, type TestCollector } from '../support/collector';
 import { startInMemory } from '../support/lsp-client';
 import { sendSpans } from '../support/otel';
-import { AFTER, BEFORE, calls, git, MIN, V1, V2 } from './deploy-scenario';
+import { AFTER, BEFORE, calls, MIN, shopRepo } from './deploy-scenario';
 
 const N_BEFORE = 300;
 const N_AFTER = 240;
@@ -30,16 +30,9 @@ describe('language server in an untrusted workspace', () => {
   beforeAll(async () => {
     collector = await startTestCollector();
     tmp = mkdtempSync(path.join(os.tmpdir(), 'prodlens-untrusted-'));
-    repo = path.join(tmp, 'shop');
-    mkdirSync(path.join(repo, 'src'), { recursive: true });
-    git(repo, 'init', '-q');
-    writeFileSync(path.join(repo, 'src/orders.ts'), V1);
-    git(repo, 'add', '.');
-    git(repo, 'commit', '-q', '-m', 'v1');
-    const a = git(repo, 'rev-parse', 'HEAD');
-    writeFileSync(path.join(repo, 'src/orders.ts'), V2);
-    git(repo, 'commit', '-q', '-am', 'v2');
-    const b = git(repo, 'rev-parse', 'HEAD');
+    const shop = shopRepo(tmp);
+    repo = shop.repo;
+    const { a, b } = shop;
     const now = Date.now();
     const deployAt = now - 22 * MIN;
     const svc = (version: string, commit: string) => ({ collectorUrl: collector.httpUrl, service: 'shop', version, resource: { 'vcs.ref.head.revision': commit } });

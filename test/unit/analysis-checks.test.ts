@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkpointAt, CheckpointConfigError, DEFAULT_CHECKPOINTS } from '../../language-server/analysis/checkpoints';
+import { checkpointAt, CheckpointConfigError, DEFAULT_CHECKPOINTS, DEFAULT_EARLY_LOOK } from '../../language-server/analysis/checkpoints';
 import { normalCdf } from '../../language-server/analysis/distributions';
 import {
   bucketValue,
@@ -46,13 +46,14 @@ describe('traffic-mix check', () => {
 
 describe('checkpoints', () => {
   it('spends α in shares at fixed looks', () => {
-    expect(checkpointAt(0, 0.05)).toEqual({ current: null, next: DEFAULT_CHECKPOINTS[0], alpha: 0 });
+    expect(checkpointAt(0, 0.05)).toEqual({ current: null, next: DEFAULT_CHECKPOINTS[0], alpha: 0, earlyAlpha: (0.05 * DEFAULT_EARLY_LOOK.alphaShare) / DEFAULT_EARLY_LOOK.looks });
     const at2h = checkpointAt(2 * 3_600_000, 0.05);
     expect(at2h.current!.label).toBe('1 h');
     expect(at2h.next!.label).toBe('6 h');
     expect(at2h.alpha).toBeCloseTo(0.01, 12);
     expect(checkpointAt(7 * 86_400_000, 0.05).next).toBeNull();
-    const total = DEFAULT_CHECKPOINTS.reduce((s, c) => s + c.alphaShare, 0);
+    expect(at2h.earlyAlpha).toBe(0);
+    const total = DEFAULT_CHECKPOINTS.reduce((s, c) => s + c.alphaShare, DEFAULT_EARLY_LOOK.alphaShare);
     expect(total).toBeCloseTo(1, 12);
   });
 
@@ -60,6 +61,8 @@ describe('checkpoints', () => {
     expect(() => checkpointAt(0, 0.05, [{ label: 'a', afterMs: 1, alphaShare: 0.8 }, { label: 'b', afterMs: 2, alphaShare: 0.4 }])).toThrow(CheckpointConfigError);
     expect(() => checkpointAt(0, 0.05, [{ label: 'a', afterMs: 5, alphaShare: 0.1 }, { label: 'b', afterMs: 2, alphaShare: 0.1 }])).toThrow(/increasing/);
     expect(() => checkpointAt(-1, 0.05)).toThrow(/non-negative/);
+    // The early look's share counts towards the total.
+    expect(() => checkpointAt(0, 0.05, [{ label: 'a', afterMs: 1, alphaShare: 0.95 }])).toThrow(/with the early look's\) sum to 1.05/);
   });
 });
 

@@ -199,10 +199,13 @@ describe('service-wide shift', () => {
 });
 
 describe('checkpoints and minimum samples', () => {
-  it('says nothing before the first checkpoint', () => {
+  it('before the first checkpoint, makes a clear but not overwhelming change wait for it', () => {
     const rng = seededRng(91);
-    const r = diffDeploy({ functions: [fn(rng, 'slow', { n: 2000 }, { n: 2000, shape: { scale: 2 } })], routes, elapsedMs: 5 * 60_000 });
-    expect(r.checkpoint).toBeNull();
+    const r = diffDeploy({ functions: [fn(rng, 'slow', { n: 2000 }, { n: 2000, shape: { scale: 1.3 } })], routes, elapsedMs: 5 * 60_000 });
+    // Precondition: at 15 min this would be reported; the early look needs p95 ×1.5.
+    expect(r.functions[0]!.latency.q!).toBeLessThan(1e-6);
+    expect(r.checkpoint!.label).toBe('early');
+    expect(r.notes[0]).toMatch(/^no verdicts yet: waiting for the 15 min checkpoint \(the early look reports only overwhelming evidence/);
     expect(r.nextCheckpoint!.label).toBe('15 min');
     expect(r.functions[0]!.verdict).toBe('insufficient');
     expect(r.functions[0]!.waitingFor).toBe('15 min');

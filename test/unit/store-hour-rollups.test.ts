@@ -1,4 +1,7 @@
 import Database from 'better-sqlite3';
+import fc from 'fast-check';
+import { type Buckets, HistogramDecodeError, decodeBuckets, encodeBuckets, mergeInto, record } from '../../language-server/analysis/histogram';
+import { addEncodedBuckets } from '../../language-server/store/tables/rollups';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../language-server/store';
 import { planWindow } from '../../language-server/store/queries';
@@ -105,5 +108,21 @@ describe('hour rollups', () => {
     after.close();
     expect(mark % 60).toBe(0);
     expect(mark).toBeGreaterThan(Date.now() / MIN);
+  });
+});
+
+describe('addEncodedBuckets', () => {
+  it('adds an encoded histogram exactly as decoding and merging does, and rejects a truncated one alike', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: -400, max: 1200 }), fc.integer({ min: 1, max: 2 ** 40 })), { maxLength: 60 }), fc.array(fc.double({ min: 0, max: 1e9, noNaN: true }), { maxLength: 30 }), (pairs, values) => {
+        const source: Buckets = new Map(pairs);
+        const base: Buckets = new Map();
+        for (const v of values) record(base, v);
+        const expected = mergeInto(new Map(base), decodeBuckets(encodeBuckets(source)));
+        expect(addEncodedBuckets(new Map(base), encodeBuckets(source))).toEqual(expected);
+      }),
+    );
+    const truncated = encodeBuckets(new Map([[300, 2 ** 30]])).slice(0, -1);
+    expect(() => addEncodedBuckets(new Map(), truncated)).toThrow(HistogramDecodeError);
   });
 });

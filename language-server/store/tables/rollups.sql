@@ -1,4 +1,6 @@
--- Window reads serve lenses and reports, which show no exemplars: they leave the column out.
+-- Window reads serve lenses and reports: one row per function, summed in SQLite (a 7-day lens
+-- would otherwise turn thousands of rows into JS objects), without text columns, which cost more
+-- per row than the rest together; the caller looks functions up by id.
 -- Window predicates: a row overlaps [from, to) minutes when it starts before `to` and ends after
 -- `from`; hour rows (width 60) count whole. `minute > from - 60` lets the index bound the scan.
 
@@ -22,23 +24,25 @@ ON CONFLICT (minute, fn_id, width_min, series_id) DO UPDATE SET
   exemplars = prodlens_exemplars_merge(exemplars, excluded.exemplars);
 
 -- name: inWindow
-SELECT r.fn_id AS fnId, f.file, f.qualified_name AS qualifiedName, f.line, s.service, s.environment, s.version,
-       r.count, r.errors, r.thrown_here AS thrownHere, r.sum_us AS sumUs, r.min_us AS minUs, r.max_us AS maxUs,
-       r.hist, r.mapped_by AS mappedBy, r.confidence_sum AS confidenceSum, r.ambiguous, NULL AS exemplars
+SELECT r.fn_id AS fnId, sum(r.count) AS count, sum(r.errors) AS errors, sum(r.thrown_here) AS thrownHere,
+       sum(r.sum_us) AS sumUs, min(r.min_us) AS minUs, max(r.max_us) AS maxUs, prodlens_hist_sum(r.hist) AS hist,
+       prodlens_bit_or(r.mapped_by) AS mappedBy, sum(r.confidence_sum) AS confidenceSum, sum(r.ambiguous) AS ambiguous
 FROM fn_rollup r JOIN functions f ON f.id = r.fn_id JOIN series s ON s.id = r.series_id
 WHERE r.minute > @from - 60 AND r.minute < @to AND r.minute + r.width_min > @from
   AND (@services IS NULL OR s.service IN (SELECT value FROM json_each(@services)))
-  AND (@environments IS NULL OR s.environment IN (SELECT value FROM json_each(@environments)));
+  AND (@environments IS NULL OR s.environment IN (SELECT value FROM json_each(@environments)))
+GROUP BY r.fn_id;
 
 -- name: inWindowForFiles
-SELECT r.fn_id AS fnId, f.file, f.qualified_name AS qualifiedName, f.line, s.service, s.environment, s.version,
-       r.count, r.errors, r.thrown_here AS thrownHere, r.sum_us AS sumUs, r.min_us AS minUs, r.max_us AS maxUs,
-       r.hist, r.mapped_by AS mappedBy, r.confidence_sum AS confidenceSum, r.ambiguous, NULL AS exemplars
+SELECT r.fn_id AS fnId, sum(r.count) AS count, sum(r.errors) AS errors, sum(r.thrown_here) AS thrownHere,
+       sum(r.sum_us) AS sumUs, min(r.min_us) AS minUs, max(r.max_us) AS maxUs, prodlens_hist_sum(r.hist) AS hist,
+       prodlens_bit_or(r.mapped_by) AS mappedBy, sum(r.confidence_sum) AS confidenceSum, sum(r.ambiguous) AS ambiguous
 FROM functions f JOIN fn_rollup r ON r.fn_id = f.id JOIN series s ON s.id = r.series_id
 WHERE f.file IN (SELECT value FROM json_each(@files))
   AND r.minute > @from - 60 AND r.minute < @to AND r.minute + r.width_min > @from
   AND (@services IS NULL OR s.service IN (SELECT value FROM json_each(@services)))
-  AND (@environments IS NULL OR s.environment IN (SELECT value FROM json_each(@environments)));
+  AND (@environments IS NULL OR s.environment IN (SELECT value FROM json_each(@environments)))
+GROUP BY r.fn_id;
 
 -- name: forFunction
 SELECT r.fn_id AS fnId, f.file, f.qualified_name AS qualifiedName, f.line, s.service, s.environment, s.version,
@@ -86,23 +90,25 @@ ON CONFLICT (fn_id, hour, series_id) DO UPDATE SET
   exemplars = prodlens_exemplars_merge(exemplars, excluded.exemplars);
 
 -- name: hoursInWindow
-SELECT r.fn_id AS fnId, f.file, f.qualified_name AS qualifiedName, f.line, s.service, s.environment, s.version,
-       r.count, r.errors, r.thrown_here AS thrownHere, r.sum_us AS sumUs, r.min_us AS minUs, r.max_us AS maxUs,
-       r.hist, r.mapped_by AS mappedBy, r.confidence_sum AS confidenceSum, r.ambiguous, NULL AS exemplars
+SELECT r.fn_id AS fnId, sum(r.count) AS count, sum(r.errors) AS errors, sum(r.thrown_here) AS thrownHere,
+       sum(r.sum_us) AS sumUs, min(r.min_us) AS minUs, max(r.max_us) AS maxUs, prodlens_hist_sum(r.hist) AS hist,
+       prodlens_bit_or(r.mapped_by) AS mappedBy, sum(r.confidence_sum) AS confidenceSum, sum(r.ambiguous) AS ambiguous
 FROM fn_hour r JOIN functions f ON f.id = r.fn_id JOIN series s ON s.id = r.series_id
 WHERE r.hour >= @from AND r.hour < @to
   AND (@services IS NULL OR s.service IN (SELECT value FROM json_each(@services)))
-  AND (@environments IS NULL OR s.environment IN (SELECT value FROM json_each(@environments)));
+  AND (@environments IS NULL OR s.environment IN (SELECT value FROM json_each(@environments)))
+GROUP BY r.fn_id;
 
 -- name: hoursInWindowForFiles
-SELECT r.fn_id AS fnId, f.file, f.qualified_name AS qualifiedName, f.line, s.service, s.environment, s.version,
-       r.count, r.errors, r.thrown_here AS thrownHere, r.sum_us AS sumUs, r.min_us AS minUs, r.max_us AS maxUs,
-       r.hist, r.mapped_by AS mappedBy, r.confidence_sum AS confidenceSum, r.ambiguous, NULL AS exemplars
+SELECT r.fn_id AS fnId, sum(r.count) AS count, sum(r.errors) AS errors, sum(r.thrown_here) AS thrownHere,
+       sum(r.sum_us) AS sumUs, min(r.min_us) AS minUs, max(r.max_us) AS maxUs, prodlens_hist_sum(r.hist) AS hist,
+       prodlens_bit_or(r.mapped_by) AS mappedBy, sum(r.confidence_sum) AS confidenceSum, sum(r.ambiguous) AS ambiguous
 FROM functions f JOIN fn_hour r ON r.fn_id = f.id JOIN series s ON s.id = r.series_id
 WHERE f.file IN (SELECT value FROM json_each(@files))
   AND r.hour >= @from AND r.hour < @to
   AND (@services IS NULL OR s.service IN (SELECT value FROM json_each(@services)))
-  AND (@environments IS NULL OR s.environment IN (SELECT value FROM json_each(@environments)));
+  AND (@environments IS NULL OR s.environment IN (SELECT value FROM json_each(@environments)))
+GROUP BY r.fn_id;
 
 -- name: hoursForFunction
 SELECT r.fn_id AS fnId, f.file, f.qualified_name AS qualifiedName, f.line, s.service, s.environment, s.version,

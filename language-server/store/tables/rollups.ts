@@ -70,8 +70,22 @@ export interface RollupRow {
   mappedBy: number;
   confidenceSum: number;
   ambiguous: number;
-  /** Null from window reads (lenses, reports), which do not need them. */
-  exemplars: string | null;
+  exemplars: string;
+}
+
+/** A rollup row as window reads return it: numbers and the encoded histogram, by function id. */
+export interface CountRow {
+  fnId: number;
+  count: number;
+  errors: number;
+  thrownHere: number;
+  sumUs: number;
+  minUs: number | null;
+  maxUs: number | null;
+  hist: Buffer;
+  mappedBy: number;
+  confidenceSum: number;
+  ambiguous: number;
 }
 
 type StoredValue = Omit<RollupValue, 'hist' | 'exemplars'> & { hist: Buffer; exemplars: string };
@@ -109,7 +123,7 @@ export function mergeRollup(target: RollupValue, source: RollupValue): RollupVal
 }
 
 /** Adds a row's numbers and histogram to `target`, leaving exemplars alone: what a lens needs. */
-export function addCounts(target: RollupValue, row: Omit<StoredValue, 'exemplars'>): RollupValue {
+export function addCounts(target: RollupValue, row: CountRow): RollupValue {
   target.count += row.count;
   target.errors += row.errors;
   target.thrownHere += row.thrownHere;
@@ -123,7 +137,7 @@ export function addCounts(target: RollupValue, row: Omit<StoredValue, 'exemplars
   return target;
 }
 
-export function decodeRollup(row: Omit<StoredValue, 'exemplars'> & { exemplars: string | null }): RollupValue {
+export function decodeRollup(row: StoredValue): RollupValue {
   return {
     count: row.count,
     errors: row.errors,
@@ -135,7 +149,7 @@ export function decodeRollup(row: Omit<StoredValue, 'exemplars'> & { exemplars: 
     mappedBy: row.mappedBy,
     confidenceSum: row.confidenceSum,
     ambiguous: row.ambiguous,
-    exemplars: row.exemplars === null ? emptyExemplars() : parseExemplars(row.exemplars),
+    exemplars: parseExemplars(row.exemplars),
   };
 }
 
@@ -161,6 +175,41 @@ function params(key: RollupKey, value: RollupValue) {
     ambiguous: value.ambiguous,
     exemplars: serializeExemplars(value.exemplars),
   };
+}
+
+/**
+ * `mergeInto(target, decodeBuckets(bytes))` without the intermediate map, for the window sums that
+ * merge thousands of rows per lens. The format is analysis/histogram.ts `encodeBuckets`: pairs of
+ * zig-zag index delta and count, as varints; a malformed blob falls back to `decodeBuckets`, which
+ * throws the descriptive error.
+ */
+export function addEncodedBuckets(target: Buckets, bytes: Uint8Array): Buckets {
+  let pos = 0;
+  let prev = 0;
+  const n = bytes.length;
+  while (pos < n) {
+    let d = 0;
+    let mult = 1;
+    let b: number;
+    do {
+      if (pos >= n || mult > 2 ** 49) return mergeInto(target, decodeBuckets(bytes));
+      b = bytes[pos++]!;
+      d += (b & 0x7f) * mult;
+      mult *= 128;
+    } while (b >= 0x80);
+    let count = 0;
+    mult = 1;
+    do {
+      if (pos >= n || mult > 2 ** 49) return mergeInto(target, decodeBuckets(bytes));
+      b = bytes[pos++]!;
+      count += (b & 0x7f) * mult;
+      mult *= 128;
+    } while (b >= 0x80);
+    const index = prev + (d % 2 === 0 ? d / 2 : -(d + 1) / 2);
+    target.set(index, (target.get(index) ?? 0) + count);
+    prev = index;
+  }
+  return target;
 }
 
 /** One call's part of a rollup row. */
@@ -217,6 +266,12 @@ export class RollupsTable {
     db.function('prodlens_exemplars_merge', { deterministic: true }, (a: unknown, b: unknown) =>
       serializeExemplars(mergeExemplars(parseExemplars(a as string), parseExemplars(b as string))),
     );
+    db.aggregate('prodlens_hist_sum', {
+      start: () => new Map<number, number>(),
+      step: (acc: Buckets, hist: unknown) => addEncodedBuckets(acc, hist as Buffer),
+      result: (acc: Buckets) => encodeBuckets(acc),
+    });
+    db.aggregate('prodlens_bit_or', { start: 0, step: (acc: number, bits: unknown) => acc | (bits as number) });
     this.q = prepareNamed(db, sql, 'tables/rollups.sql', [
       'add',
       'inWindow',
@@ -260,20 +315,20 @@ export class RollupsTable {
   }
 
   /** fn_hour rows of the whole hours in [fromMin, toMin) (both multiples of 60). */
-  hoursInWindow(fromMin: number, toMin: number, files: string[] | undefined, services?: string[], environments?: string[]): RollupRow[] {
+  hoursInWindow(fromMin: number, toMin: number, files: string[] | undefined, services?: string[], environments?: string[]): CountRow[] {
     const p = windowParams(fromMin, toMin, services, environments);
-    if (files) return this.q.hoursInWindowForFiles.all({ ...p, files: JSON.stringify(files) }) as RollupRow[];
-    return this.q.hoursInWindow.all(p) as RollupRow[];
+    if (files) return this.q.hoursInWindowForFiles.all({ ...p, files: JSON.stringify(files) }) as CountRow[];
+    return this.q.hoursInWindow.all(p) as CountRow[];
   }
 
   hoursForFunction(fnId: number, fromMin: number, toMin: number): RollupRow[] {
     return this.q.hoursForFunction.all({ fnId, from: fromMin, to: toMin }) as RollupRow[];
   }
 
-  inWindow(fromMin: number, toMin: number, files: string[] | undefined, services?: string[], environments?: string[]): RollupRow[] {
+  inWindow(fromMin: number, toMin: number, files: string[] | undefined, services?: string[], environments?: string[]): CountRow[] {
     const p = windowParams(fromMin, toMin, services, environments);
-    if (files) return this.q.inWindowForFiles.all({ ...p, files: JSON.stringify(files) }) as RollupRow[];
-    return this.q.inWindow.all(p) as RollupRow[];
+    if (files) return this.q.inWindowForFiles.all({ ...p, files: JSON.stringify(files) }) as CountRow[];
+    return this.q.inWindow.all(p) as CountRow[];
   }
 
   forFunction(fnId: number, fromMin: number, toMin: number): RollupRow[] {
