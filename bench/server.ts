@@ -6,9 +6,10 @@
  * - code lens latency for a 50-function file, hover latency, DB bytes per span, peak RSS;
  * - the time from a span reaching the collector to the lens showing it, with default settings.
  * The collector runs as its own process (`prodlens collector`), as in production, so the ingest
- * figures are the language server's alone; the fill and the queries run in a child process of their
- * own, so the peak RSS printed for them is the server's, not the benchmark's.
- * Usage: node dist/bench/server.js [--spans N] [--ingest-spans N]
+ * figures are the language server's alone; the ingest and the store phase each run in a child
+ * process of their own, started with the server's V8 flags (ingest/node-flags.ts, the ones the
+ * extension launches it with), so the peak RSS printed for them is the server's, not the benchmark's.
+ * Usage: node --expose-gc dist/bench/server.js [--spans N] [--ingest-spans N]
  */
 import { fork } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -17,6 +18,7 @@ import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { DEFAULT_SETTINGS } from '../protocol/settings';
 import { openEngine, type Engine } from '../language-server/engine';
+import { SERVER_NODE_FLAGS } from '../language-server/ingest/node-flags';
 import type { SpanRecord } from '../language-server/ingest/span';
 import { otlp } from '../collector/otlp-root';
 import { randomId, spawnCollector, startTestCollector, traceRequestProtobuf, type SyntheticSpan } from '../test/support/collector';
@@ -118,6 +120,8 @@ async function pipelineIngest(root: string, dir: string, spans: number): Promise
     const seconds = (performance.now() - t0) / 1000;
     const cpuSeconds = cpuMs(c0) / 1000;
     await engine.close();
+    // Before the naive pipeline's buffers: this is the server's own peak while it pulled.
+    const peakMb = process.resourceUsage().maxRSS / 1024;
     if (n !== spans) throw new Error(`ingested ${n} of ${spans} spans`);
 
     // The naive pipeline on the same batches: full decode, one row per span, 10,000-row transactions.
@@ -143,7 +147,7 @@ async function pipelineIngest(root: string, dir: string, spans: number): Promise
     const naiveSeconds = (performance.now() - n0) / 1000;
     const naiveCpuSeconds = cpuMs(nc0) / 1000;
     db.close();
-    console.log(`ingest, collector → SQLite (pull, decode, map, rollups, raw spans): ${fmt(spans / seconds)} spans/s over ${fmt(spans)} spans (${fmt(spans / cpuSeconds)} spans per CPU-second of the server)`);
+    console.log(`ingest, collector → SQLite (pull, decode, map, rollups, raw spans): ${fmt(spans / seconds)} spans/s over ${fmt(spans)} spans (${fmt(spans / cpuSeconds)} spans per CPU-second of the server; peak RSS ${peakMb.toFixed(0)} MB)`);
     console.log(`naive pipeline (protobufjs decode + one row per span, 10k-row transactions): ${fmt(spans / naiveSeconds)} spans/s (${fmt(spans / naiveCpuSeconds)} per CPU-second)`);
     console.log(`  ratio: ${(naiveSeconds / seconds).toFixed(2)}× the naive pipeline (target ≥ 50,000 spans/s)`);
     return spans / seconds;
@@ -238,29 +242,35 @@ async function storePhase(root: string, dir: string, total: number): Promise<voi
   console.log(`peak RSS of the server (engine filled with ${fmt(total)} spans, then queried): ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB (target ≤ 300 MB)`);
 }
 
-function runStorePhase(root: string, dir: string, total: number): Promise<void> {
-  const child = fork(__filename, ['--store-phase', '--spans', String(total), '--dir', dir], { execArgv: process.execArgv, stdio: 'inherit' });
+/** Runs this file again as `--<phase>` in a child process with the server's V8 flags. */
+function runPhase(phase: 'ingest-phase' | 'store-phase', dir: string): Promise<void> {
+  const args = [`--${phase}`, '--spans', String(arg('spans', 10_000_000)), '--ingest-spans', String(arg('ingest-spans', 204_800)), '--dir', dir];
+  const child = fork(__filename, args, { execArgv: [...process.execArgv, ...SERVER_NODE_FLAGS], stdio: 'inherit' });
   return new Promise((resolve, reject) => {
     child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`the store phase exited with code ${code}`))));
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`the ${phase} exited with code ${code}`))));
   });
 }
 
 async function main(): Promise<void> {
   const total = arg('spans', 10_000_000);
-  const storeDir = process.argv.includes('--store-phase') ? process.argv[process.argv.indexOf('--dir') + 1] : undefined;
-  if (storeDir) return storePhase(path.join(storeDir, 'workspace'), storeDir, total);
+  const phaseDir = process.argv[process.argv.indexOf('--dir') + 1];
+  if (process.argv.includes('--store-phase') && phaseDir) return storePhase(path.join(phaseDir, 'workspace'), phaseDir, total);
+  if (process.argv.includes('--ingest-phase') && phaseDir) {
+    await pipelineIngest(path.join(phaseDir, 'workspace'), phaseDir, arg('ingest-spans', 204_800));
+    return;
+  }
 
   const dir = mkdtempSync(path.join(os.tmpdir(), 'prodlens-bench-server-'));
   const root = path.join(dir, 'workspace');
   writeWorkspace(root);
   console.log(`prodlens server benchmark: ${FILES * FNS_PER_FILE} functions in ${FILES} files; ${fmt(total)} spans over 7 days\n`);
   try {
-    await pipelineIngest(root, dir, arg('ingest-spans', 204_800));
-    await runStorePhase(root, dir, total);
+    await runPhase('ingest-phase', dir);
+    await runPhase('store-phase', dir);
     const latency = await spanToLens(root, dir);
     console.log(`span reaching the collector → lens showing it (default settings): ${(latency / 1000).toFixed(2)} s (target ≤ 5 s)`);
-    console.log(`peak RSS of the benchmark process (pull ingest of ${fmt(arg('ingest-spans', 204_800))} spans, the naive pipeline's buffers, the lens latency run): ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+    console.log(`peak RSS of the benchmark process (the lens latency run): ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import * as lsp from '@protocol/lsp';
 import type { Ctx } from './ctx';
+import { SERVER_NODE_FLAGS } from '../language-server/ingest/node-flags';
 import { checkServerRuntime } from './runtime-check';
 import { readSettings, serverRuntime } from './settings';
 import { failedView, startingView, statusView } from './status-text';
@@ -20,7 +21,9 @@ export async function startClient(ctx: Ctx): Promise<void> {
   ctx.output.info(`server runtime: ${runtime || 'the extension host'} (${check.version})`);
 
   const module = vscode.Uri.joinPath(ctx.extensionUri, 'dist', 'server.js').fsPath;
-  const run = { module, transport: TransportKind.ipc, ...(runtime ? { runtime } : {}), options: { env: { ...process.env } } };
+  // The server's V8 flags (heap sizing for ingest) are the ones the benchmark measures with.
+  const options = { env: { ...process.env }, execArgv: [...SERVER_NODE_FLAGS] };
+  const run = { module, transport: TransportKind.ipc, ...(runtime ? { runtime } : {}), options };
   const serverOptions: ServerOptions = { run, debug: run };
   const clientOptions: LanguageClientOptions = {
     documentSelector: SELECTOR,

@@ -12,6 +12,7 @@ import { durationMs } from './duration';
 import type { EngineView } from './engine-view';
 import { toDetail } from './function-detail';
 import { decodeFrames } from './ingest/decode';
+import { PULL_BATCHES } from './ingest/limits';
 import { PullClient } from './ingest/pull-client';
 import { PullLoop, type PulledBatch } from './ingest/pull-loop';
 import type { LogException, SpanRecord } from './ingest/span';
@@ -260,9 +261,9 @@ class EngineImpl implements Engine {
     const client = this.client();
     if (!client) return 0;
     let total = 0;
-    // 100 batches (the pull loop's size) bound the decoded spans held at once; the next pull is
+    // PULL_BATCHES (the pull loop's size) bounds the decoded spans held at once; the next pull is
     // requested before this one is written, so the collector reads it while SQLite writes.
-    const pull = (cursor: string | null) => client.pull({ cursor, max: 100, waitMs: 0 });
+    const pull = (cursor: string | null) => client.pull({ cursor, max: PULL_BATCHES, waitMs: 0 });
     let next = pull(this.store.cursor());
     for (;;) {
       const result = await next;

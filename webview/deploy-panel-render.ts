@@ -128,7 +128,7 @@ function histogram(before: DiffSide, after: DiffSide, maxMs: number): HTMLElemen
 }
 
 function functionRow(f: DeployDiffFunction, index: number, maxMs: number, open: ((l: CodeLocation) => void) | undefined): HTMLElement {
-  const verdict = f.waitingFor ? `${f.verdict} (waiting for ${f.waitingFor})` : f.early ? `${f.verdict} (early)` : f.verdict;
+  const verdict = f.early ? `${f.verdict} (early)` : f.waitingFor ? `${f.verdict} (waiting for ${f.waitingFor})` : f.verdict;
   const name = h('td', { className: 'fn' }, [
     h('span', { className: 'symbol', text: f.symbol }),
     f.changedInDiff ? h('span', { className: 'badge', text: 'changed in this deploy' }) : null,

@@ -17,6 +17,7 @@ import { functionKey, type ChangedFunctions } from './changed-functions';
 import { codeChanges, type CodeChangesDeps } from './code-changes';
 import { chooseDeploy } from './deploy-choice';
 import { changedSinceDeploy } from './changed-since';
+import { routeStrata, withRouteStrata } from './function-routes';
 import { mergeRollups } from './merge-rollups';
 import { chooseWindows } from './windows';
 
@@ -52,16 +53,21 @@ export async function computeDeployDiff(deps: DeployDiffDeps, params: DeployDiff
   const earlierTypes = byVersion ? earlierErrorTypes(deps.store, all, deploy) : before.errorTypes;
 
   const code = await codeChanges(deps, deploy, previous);
-  const functions = functionInputs(before, after, earlierTypes, code.changed);
+  const keys = keyToFn(before, after);
+  const rollupInputs = functionInputs(before, after, earlierTypes, code.changed);
+  // Per-function entry-route strata need both sides in raw spans of known versions.
+  const strata = byVersion && beforeVersion !== null
+    ? routeStrata({ store: deps.store, service: deploy.service, environment: deploy.environment, beforeVersion, afterVersion, before: windows.before, after: windows.after }, rollupInputs, keys)
+    : { byFunction: new Map(), notes: [] };
+  const functions = withRouteStrata(rollupInputs, strata);
   const primary = diffDeploy({ functions, routes: routeCounts(before, after), elapsedMs: windows.elapsedMs });
   const daily = withoutStandIns(byVersion && windows.yesterday ? servedRollups(deps.store, all, deploy, windows.yesterday) : emptyRollups());
   const report = daily.functions.length === 0 ? primary : applyDailyBaseline(primary, diffDeploy({ functions: functionInputs(daily, after, earlierTypes, code.changed), routes: routeCounts(daily, after), elapsedMs: windows.elapsedMs }));
-  const notes = [...report.notes];
+  const notes = [...report.notes, ...strata.notes];
   if (ambiguous.length > 0) notes.push(ambiguousNote(ambiguous));
   if (!byVersion) notes.unshift(unversioned && unversioned.functions.length > 0 ? NO_VERSION_NOTE : `no spans of ${deploy.service} were recorded around this deploy marker`);
   if (rollback && previous) notes.unshift(`rollback: ${deploy.version} follows ${previous.version}`);
   else if (occurrence > 1) notes.unshift(`re-deploy: ${deploy.version} is deployed for the ${ordinal(occurrence)} time`);
-  const keys = keyToFn(before, after);
   const changedSince = await changedSinceDeploy(deps, deploy, code.to);
 
   const { functions: judged, ...rest } = report;

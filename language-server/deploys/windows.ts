@@ -72,6 +72,7 @@ export function chooseWindows(deploy: VersionSpan, previous: VersionSpan | null,
 }
 
 function minutes(ms: number): string {
+  if (ms < 90_000) return `${Math.max(1, Math.round(ms / 1000))} s`;
   const m = Math.round(ms / 60_000);
   return m >= 120 ? `${Math.round(m / 60)} h` : `${m} min`;
 }

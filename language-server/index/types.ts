@@ -73,4 +73,10 @@ export interface WorkspaceIndexView {
 export interface RouteExtractor<Facts = unknown> {
   factsFor(file: string, language: Language, root: import('web-tree-sitter').Node, source: string): Facts | null;
   join(facts: ReadonlyMap<string, Facts>, symbolsIn: (file: string) => readonly SymbolDef[]): RouteDef[];
+  /**
+   * The facts as text with their line numbers left out. When only lines changed in a file no route
+   * points into, the join's result cannot change, so the index skips it (a line inserted on top
+   * of a file moves every line in it).
+   */
+  withoutLines?(facts: Facts): string;
 }

@@ -306,23 +306,29 @@ export class WorkspaceIndex implements WorkspaceIndexView {
     else this.routeFailures.set(rel, result.routeError);
     const before = this.symbols.symbolsIn(rel);
     this.symbols.set(rel, result.symbols);
-    const factsChanged = this.setRouteFacts(rel, result.facts);
-    if (factsChanged || !this.routeExtractor) return factsChanged;
+    const factsChange = this.setRouteFacts(rel, result.facts);
+    if (factsChange === 'changed') return true;
+    if (!this.routeExtractor) return false;
     const after = this.symbols.symbolsIn(rel);
     const key = (list: readonly SymbolDef[], withLines: boolean) => list.map((d) => (withLines ? `${d.qualifiedName}@${d.startLine}-${d.endLine}` : d.qualifiedName)).join('\n');
     if (key(before, false) !== key(after, false)) return true;
-    return this.routeHandlerFiles.has(rel) && key(before, true) !== key(after, true);
+    return this.routeHandlerFiles.has(rel) && (factsChange === 'lines' || key(before, true) !== key(after, true));
   }
 
   /**
    * Facts are plain JSON-able data (the RouteExtractor contract), so an edit that leaves a file's
-   * registrations as they were (most edits inside a function body) skips the workspace-wide join.
+   * registrations as they were (most edits inside a function body) skips the workspace-wide join;
+   * so does one that only moves lines, when the extractor can tell (`withoutLines`) and no route
+   * points into the file (`applyParsed`).
    */
-  private setRouteFacts(rel: string, facts: unknown): boolean {
+  private setRouteFacts(rel: string, facts: unknown): 'same' | 'lines' | 'changed' {
     const before = this.routeFacts.get(rel);
-    if (facts === null || facts === undefined) return this.routeFacts.delete(rel);
+    if (facts === null || facts === undefined) return this.routeFacts.delete(rel) ? 'changed' : 'same';
     this.routeFacts.set(rel, facts);
-    return before === undefined || JSON.stringify(before) !== JSON.stringify(facts);
+    if (before === undefined) return 'changed';
+    if (JSON.stringify(before) === JSON.stringify(facts)) return 'same';
+    const extractor = this.routeExtractor;
+    return extractor?.withoutLines && extractor.withoutLines(before) === extractor.withoutLines(facts) ? 'lines' : 'changed';
   }
 
   private joinRoutes(): void {

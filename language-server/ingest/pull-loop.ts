@@ -7,7 +7,7 @@
 import type { ConnectionState } from '@protocol/lsp';
 import type { LogException, SpanRecord } from './span';
 import { decodeFrames, type DecodeStats, type OtlpDecodeError } from './decode';
-import { DEFAULT_INGEST_LIMITS, type IngestLimits } from './limits';
+import { DEFAULT_INGEST_LIMITS, PULL_BATCHES, type IngestLimits } from './limits';
 import { Backoff, type BackoffOptions } from './backoff';
 import type { PullClient, PullResult } from './pull-client';
 import { CollectorHttpError, CollectorUnauthorizedError, CollectorUnreachableError, PullAbortedError, PullMalformedError } from './pull-errors';
@@ -51,7 +51,7 @@ export interface PullLoopOptions {
   cursor: string | null;
   onBatch: (batch: PulledBatch) => Promise<void> | void;
   onState?: (status: PullLoopStatus) => void;
-  /** Batches per pull. */
+  /** Batches per pull (default PULL_BATCHES). */
   maxBatches?: number;
   /** Long-poll wait when caught up; a new batch at the collector answers the poll at once. */
   waitMs?: number;
@@ -119,7 +119,7 @@ export class PullLoop {
       try {
         result = await this.options.client.pull({
           cursor: this.cursor,
-          max: this.options.maxBatches,
+          max: this.options.maxBatches ?? PULL_BATCHES,
           // Behind (or just started): pull again at once. Caught up: let the collector hold the poll.
           waitMs: this.caughtUp ? (this.options.waitMs ?? 20_000) : 0,
           signal,
@@ -166,7 +166,7 @@ export class PullLoop {
   private progressed(result: PullResult): void {
     const behind = result.headCursor === undefined || this.cursor === null ? 0n : BigInt(result.headCursor) - BigInt(this.cursor);
     const behindBatches = behind > 0n ? Number(behind) : 0;
-    const full = result.frames.length >= (this.options.maxBatches ?? 100);
+    const full = result.frames.length >= (this.options.maxBatches ?? PULL_BATCHES);
     this.caughtUp = behindBatches === 0 && !full;
     const url = this.options.client.url;
     if (behindBatches > 0) {

@@ -4,3 +4,4 @@ export { Store, DeployMarkerError } from './store';
 export { StoreDataError } from './exemplars';
 export { SCHEMA_VERSION } from './migrations';
 export type * from './types';
+export type { FunctionRoutes, RouteCalls } from './tables/function-routes';

@@ -7,6 +7,7 @@ import { NestedCalls } from './nested-calls';
 import { DEFAULT_RETENTION, maintain } from './maintenance';
 import { functionDetail, functionStats, versionRollups } from './queries';
 import { type Tables, prepareTables } from './tables';
+import { type FunctionRoutes, type FunctionRoutesQuery, functionRoutes } from './tables/function-routes';
 import type {
   DeployRecord,
   DetailOptions,
@@ -93,6 +94,11 @@ export class Store {
 
   versionRollups(service: string, environment: string, version: string, window: TimeWindow): VersionRollups {
     return versionRollups(this.t, service, environment, version, window);
+  }
+
+  /** Calls of the given functions split by their trace's entry route, read from raw spans (deploy diffs' per-function mix). */
+  functionRoutes(q: FunctionRoutesQuery): FunctionRoutes {
+    return functionRoutes(this.t, q);
   }
 
   /** Newest first. */

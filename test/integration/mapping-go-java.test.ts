@@ -71,4 +71,16 @@ describe('Java Spring (Java agent 2.x) and grpc-java', () => {
     // OrderService has the same method names and serves nothing.
     expect(run.functions.filter((f) => f.symbol.startsWith('com.shop.orders.OrderService.'))).toEqual([]);
   });
+
+  it('maps functional endpoints (RouterFunctions) onto the handler method a method reference names', async () => {
+    const run = await runThroughEngine({
+      root,
+      service: 'spring-shop',
+      spans: [...times(2, javaServer({ method: 'GET', route: '/stock/{sku}', path: '/stock/A-1' })), javaServer({ method: 'PUT', route: '/stock/{sku}' })],
+    });
+    const stock = 'src/main/java/com/shop/stock/StockHandler.java';
+    expectLanded(root, run, { file: stock, symbol: 'com.shop.stock.StockHandler.level', declaration: 'ServerResponse level(', mappedBy: 'http.route', requests: 2 });
+    expectLanded(root, run, { file: stock, symbol: 'com.shop.stock.StockHandler.adjust', declaration: 'ServerResponse adjust(', mappedBy: 'http.route', requests: 1 });
+    expect(run.unmapped).toEqual([]);
+  });
 });

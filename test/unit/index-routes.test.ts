@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { routeExtractor } from '../../language-server/index/routes';
+import { createRouteExtractor, routeExtractor } from '../../language-server/index/routes';
 import { WorkspaceIndex } from '../../language-server/index/workspace-index';
 
 const SHOP = path.join(__dirname, '../fixtures/index/shop');
@@ -81,6 +81,85 @@ describe('routes through the route extractor', () => {
 
   it('has no gRPC handlers in a workspace without gRPC services', () => {
     expect(index.rpcHandlers('shop.OrderService', 'PlaceOrder')).toEqual([]);
+  });
+});
+
+describe('one-file updates that only move lines', () => {
+  const ROUTER = `import { Router } from 'express';
+import { listCarts } from './carts';
+
+export const router = Router();
+
+router.get('/carts', listCarts);
+`;
+  const CARTS = `export function listCarts(req: unknown, res: { json(v: unknown): void }) {
+  res.json([]);
+}
+`;
+  const GO_MAIN = `package main
+
+import "net/http"
+
+func main() {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /stock/{sku}", getStock)
+	http.ListenAndServe(":8080", mux)
+}
+`;
+  const GO_HANDLER = `package main
+
+import "net/http"
+
+func getStock(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(200)
+}
+`;
+  let dir: string;
+  let ws: WorkspaceIndex;
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prodlens-index-lines-'));
+    for (const [rel, text] of Object.entries({ 'src/router.ts': ROUTER, 'src/carts.ts': CARTS, 'src/util.ts': 'export function pad(s: string) {\n  return s;\n}\n', 'go/main.go': GO_MAIN, 'go/stock.go': GO_HANDLER })) {
+      fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+      fs.writeFileSync(path.join(dir, rel), text);
+    }
+    ws = await WorkspaceIndex.build(dir, { routeExtractor: createRouteExtractor(), parseWorkers: 0 });
+  });
+
+  afterAll(() => {
+    ws.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('follows a handler whose file moved down, though its registration did not move', async () => {
+    const [before] = ws.routesFor('GET', '/carts');
+    expect(before).toMatchObject({ file: 'src/router.ts', handler: 'listCarts', handlerFile: 'src/carts.ts', handlerLine: 0 });
+    await ws.updateFile('src/carts.ts', `// Carts.\n\n${CARTS}`);
+    expect(ws.routesFor('GET', '/carts')).toMatchObject([{ handler: 'listCarts', handlerLine: 2, line: before!.line }]);
+  });
+
+  it('keeps the joined routes as they were when lines move in a file no route points into', async () => {
+    const before = ws.allRoutes();
+    await ws.updateFile('src/util.ts', '\n\nexport function pad(s: string) {\n  return s;\n}\n');
+    const after = ws.allRoutes();
+    expect(after).toHaveLength(before.length);
+    // The very same definitions: nothing was joined again.
+    after.forEach((def, i) => expect(def).toBe(before[i]));
+    await ws.updateFile('src/util.ts', 'export function padLeft(s: string) {\n  return s;\n}\n');
+    expect(ws.allRoutes()[0]).not.toBe(before[0]);
+  });
+
+  it('follows Go handlers as the files of their package change', async () => {
+    expect(ws.routesFor('GET', '/stock/{sku}')).toMatchObject([{ handler: 'getStock', handlerFile: 'go/stock.go', handlerLine: 4 }]);
+    await ws.updateFile('go/stock.go', `\n${GO_HANDLER}`);
+    expect(ws.routesFor('GET', '/stock/{sku}')).toMatchObject([{ handler: 'getStock', handlerFile: 'go/stock.go', handlerLine: 5 }]);
+    await ws.updateFile('go/stock.go', GO_HANDLER.replace('getStock', 'readStock'));
+    expect(ws.routesFor('GET', '/stock/{sku}')).toMatchObject([{ handler: null, handlerFile: null }]);
+    fs.writeFileSync(path.join(dir, 'go/stock_v2.go'), GO_HANDLER);
+    await ws.updateFile('go/stock_v2.go');
+    expect(ws.routesFor('GET', '/stock/{sku}')).toMatchObject([{ handler: 'getStock', handlerFile: 'go/stock_v2.go', handlerLine: 4 }]);
+    await ws.removeFile('go/stock_v2.go');
+    expect(ws.routesFor('GET', '/stock/{sku}')).toMatchObject([{ handler: null }]);
   });
 });
 

@@ -60,7 +60,13 @@ describe('Spring and gRPC (java-spring)', () => {
   const controller = 'src/main/java/com/shop/orders/OrderController.java';
   const users = 'src/main/java/com/shop/users/UserController.java';
   const grpc = 'src/main/java/com/shop/grpc/OrderGrpcService.java';
+  const stock = 'src/main/java/com/shop/stock/StockHandler.java';
+  const stockRoutes = 'src/main/java/com/shop/stock/StockRoutes.java';
   const expected: Expected[] = [
+    ['GET', '/stock/{sku}', 'spring', 'com.shop.stock.StockHandler.level', stock, 'public ServerResponse level('],
+    ['PUT', '/stock/{sku}', 'spring', 'com.shop.stock.StockHandler.adjust', stock, 'public ServerResponse adjust('],
+    ['GET', '/stock-levels', 'spring', 'com.shop.stock.StockHandler.all', stock, 'public ServerResponse all('],
+    ['GET', '/ping', 'spring', null, stockRoutes, '.GET("/ping"'],
     ['GET', '/orders', 'spring', 'com.shop.orders.OrderController.list', controller, 'public List<Order> list()'],
     ['GET', '/orders/{id}', 'spring', 'com.shop.orders.OrderController.get', controller, 'public ResponseEntity<Order> get('],
     ['POST', '/orders', 'spring', 'com.shop.orders.OrderController.create', controller, 'public Order create('],
@@ -78,6 +84,18 @@ describe('Spring and gRPC (java-spring)', () => {
     expect(summary(ws.routes())).toEqual(expectedSummary(ws, expected));
     expect(ws.routes().filter((r) => routeMatches(r, 'GET', '/orders/{id}')).map((r) => r.handler)).toEqual(['com.shop.orders.OrderController.get']);
     expect(ws.routes().filter((r) => rpcMatches(r, 'shop.v1.OrderService', 'PlaceOrder')).map((r) => r.handler)).toEqual(['com.shop.grpc.OrderGrpcService.placeOrder']);
+  });
+
+  it('reads functional endpoints: builder verbs under path prefixes, handlers by method reference', async () => {
+    const ws = await RouteWorkspace.load('java-spring');
+    const [level, ...rest] = ws.routes().filter((r) => routeMatches(r, 'GET', '/stock/{sku}'));
+    expect(rest).toEqual([]);
+    expect(level).toMatchObject({ file: stockRoutes, line: ws.lineOf(stockRoutes, '.GET("/{sku}"'), handlerFile: stock });
+    // `RequestPredicates.GET(…)` inside `route(GET("/x"), h)` is the older form of the same thing.
+    const older = ws.source(stockRoutes).replace('.GET("/stock-levels", stock::all)', '.add(RouterFunctions.route(RequestPredicates.GET("/stock/all"), stock::all))');
+    await ws.update(stockRoutes, older);
+    const all = ws.routes().filter((r) => r.handler === 'com.shop.stock.StockHandler.all');
+    expect(all.map((r) => `${r.method} ${r.route}`)).toEqual(['GET /stock/all']);
   });
 
   it('follows a changed class-level @RequestMapping', async () => {

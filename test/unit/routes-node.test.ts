@@ -12,6 +12,8 @@ describe('Express (node-express)', () => {
     ['POST', '/api/orders/:id/items', 'express', 'addItem', 'src/handlers/items.ts', 'export function addItem'],
     ['GET', '/api/users/:id', 'express', 'UserController.get', 'src/controllers/user-controller.ts', '  get('],
     ['DELETE', '/api/users/:id', 'express', null, 'src/routes/users.ts', "router.delete('/:id'"],
+    ['GET', '/returns/:id', 'express', 'showReturn', 'src/routes/returns.js', '.get(function showReturn'],
+    ['POST', '/returns/:id', 'express', 'refundReturn', 'src/handlers/returns.js', 'function refundReturn'],
   ];
 
   it('joins nested routers across files with their mount prefixes', async () => {
@@ -26,6 +28,9 @@ describe('Express (node-express)', () => {
     expect(get.map((r) => [r.file, r.line, r.normalized])).toEqual([['src/routes/orders.ts', ws.lineOf('src/routes/orders.ts', "router.get('/:id'"), '/api/orders/{}']]);
     const chained = routes.filter((r) => routeMatches(r, 'POST', '/api/orders/:id/items'));
     expect(chained.map((r) => r.line)).toEqual([ws.lineOf('src/routes/orders.ts', '.post(addItem)')]);
+    // A CommonJS router mounted with `require()`, its chain ending in a handler from another file.
+    const required = routes.filter((r) => routeMatches(r, 'POST', '/returns/:id'));
+    expect(required.map((r) => [r.file, r.line, r.handlerFile])).toEqual([['src/routes/returns.js', ws.lineOf('src/routes/returns.js', '.post(refundReturn)'), 'src/handlers/returns.js']]);
   });
 
   it('follows a changed mount prefix in one file to every route under it', async () => {

@@ -23,7 +23,10 @@ export type HandlerRef =
   | { kind: 'ref'; ref: NameRef }
   /** Declared right at the registration: a decorated method, an inline function. `name` is the
    * file-local qualified name (`OrderController.get`), null for anonymous functions. */
-  | { kind: 'here'; name: string | null; line: number };
+  | { kind: 'here'; name: string | null; line: number }
+  /** A fully qualified name in another file the facts do not follow by imports (a Java class's
+   * method, `com.shop.stock.StockHandler.level`); the join finds its file by package path. */
+  | { kind: 'named'; name: string };
 
 /** A router-like object: Express `Router()`, a Fastify instance or plugin, a Flask Blueprint, a
  * FastAPI `APIRouter`, a Django `urlpatterns` list. */

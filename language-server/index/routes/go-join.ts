@@ -15,44 +15,90 @@ interface Decl {
   line: number;
 }
 
+const METHOD = /^\(?\*?(\w+)\)?\.(\w+)$/;
+
 interface Package {
+  files: Set<string>;
   functions: Map<string, Decl>;
   /** Method name → its declarations on any receiver type in the package. */
   methods: Map<string, Decl[]>;
 }
 
+/**
+ * The Go declarations of the workspace by package. It is kept across joins and brought up to date
+ * file by file (`sync`), since rebuilding it from every Go file's declarations was most of what a
+ * one-file update cost in a large workspace.
+ */
 export class GoPackages {
   private readonly packages = new Map<string, Package>();
   /** Method name → declarations in every package, for method values whose receiver is a variable
    * of another package's type (`srv := orders.NewServer(); mux.HandleFunc(…, srv.GetOrder)`). */
   readonly allMethods = new Map<string, Decl[]>();
+  /** The facts object each Go file's declarations were taken from. */
+  private readonly source = new Map<string, RouteFacts>();
+  modules: ModuleTable;
 
-  constructor(
-    facts: ReadonlyMap<string, RouteFacts>,
-    readonly modules: ModuleTable,
-  ) {
+  constructor(modules: ModuleTable) {
+    this.modules = modules;
+  }
+
+  /** Brings the tables up to date with `facts`; only files whose facts object changed cost work. */
+  sync(facts: ReadonlyMap<string, RouteFacts>, modules: ModuleTable): void {
+    this.modules = modules;
+    for (const [file, old] of this.source) {
+      if (facts.get(file) !== old) this.forget(file, old);
+    }
     for (const [file, f] of facts) {
-      if (f.language !== 'go' || file.endsWith('_test.go')) continue;
-      const pkg = this.package(path.dirname(file));
-      for (const [name, line] of Object.entries(f.decls)) {
-        const method = /^\(?\*?(\w+)\)?\.(\w+)$/.exec(name);
-        if (!method) pkg.functions.set(name, { file, name, line });
-        else {
-          const list = pkg.methods.get(method[2]!) ?? [];
-          list.push({ file, name, line });
-          pkg.methods.set(method[2]!, list);
-          const all = this.allMethods.get(method[2]!) ?? [];
-          all.push({ file, name, line });
-          this.allMethods.set(method[2]!, all);
-        }
+      if (f.language !== 'go' || file.endsWith('_test.go') || this.source.get(file) === f) continue;
+      this.add(file, f);
+    }
+  }
+
+  private add(file: string, f: RouteFacts): void {
+    this.source.set(file, f);
+    const pkg = this.package(path.dirname(file));
+    pkg.files.add(file);
+    for (const [name, line] of Object.entries(f.decls)) {
+      const method = METHOD.exec(name);
+      if (!method) pkg.functions.set(name, { file, name, line });
+      else {
+        pushTo(pkg.methods, method[2]!, { file, name, line });
+        pushTo(this.allMethods, method[2]!, { file, name, line });
       }
     }
+  }
+
+  private forget(file: string, f: RouteFacts): void {
+    this.source.delete(file);
+    const pkg = this.package(path.dirname(file));
+    pkg.files.delete(file);
+    for (const name of Object.keys(f.decls)) {
+      const method = METHOD.exec(name);
+      if (!method) {
+        if (pkg.functions.get(name)?.file !== file) continue;
+        pkg.functions.delete(name);
+        // Another file of the package may declare the same name (build tags); it takes over.
+        const other = this.sameNameElsewhere(pkg, name);
+        if (other) pkg.functions.set(name, other);
+      } else {
+        removeFrom(pkg.methods, method[2]!, file);
+        removeFrom(this.allMethods, method[2]!, file);
+      }
+    }
+  }
+
+  private sameNameElsewhere(pkg: Package, name: string): Decl | undefined {
+    for (const file of pkg.files) {
+      const line = this.source.get(file)?.decls[name];
+      if (line !== undefined) return { file, name, line };
+    }
+    return undefined;
   }
 
   package(dir: string): Package {
     let p = this.packages.get(dir);
     if (!p) {
-      p = { functions: new Map(), methods: new Map() };
+      p = { files: new Set(), functions: new Map(), methods: new Map() };
       this.packages.set(dir, p);
     }
     return p;
@@ -107,4 +153,16 @@ export function goGrpcRegistrations(f: RouteFacts, go: GoPackages): Array<{ file
     }
   }
   return out;
+}
+
+function pushTo(table: Map<string, Decl[]>, key: string, decl: Decl): void {
+  const list = table.get(key);
+  if (list) list.push(decl);
+  else table.set(key, [decl]);
+}
+
+function removeFrom(table: Map<string, Decl[]>, key: string, file: string): void {
+  const list = table.get(key)?.filter((d) => d.file !== file);
+  if (list?.length) table.set(key, list);
+  else table.delete(key);
 }

@@ -34,7 +34,7 @@ function readFacts(file: string, language: Language, root: Node, source: string)
     case 'go':
       return goFacts(file, root);
     case 'java':
-      return javaFacts(file, root);
+      return javaFacts(file, root, source);
   }
 }
 
@@ -44,7 +44,14 @@ export function createRouteExtractor(): RouteExtractor<RouteFacts> {
   return {
     factsFor: standardFactsFor,
     join: (facts: ReadonlyMap<string, RouteFacts>, symbolsIn: (file: string) => readonly SymbolDef[]): RouteDef[] => joiner.join(facts, symbolsIn),
+    withoutLines: factsWithoutLines,
   };
+}
+
+/** Every `line` field and the line values of `decls` dropped; declaration names stay. Ids that embed
+ * a position (`λ12:4`) keep it, which only makes a change look bigger than it is. */
+function factsWithoutLines(facts: RouteFacts): string {
+  return JSON.stringify(facts, (key, value: unknown) => (key === 'line' ? undefined : key === 'decls' ? Object.keys(value as object) : value));
 }
 
 /** The shared extractor. Its cache only saves work; two workspaces using it alternately stay correct. */

@@ -2,8 +2,9 @@
  * The cross-file half of route discovery: routers are joined to their mounts (Express `app.use`,
  * Fastify `register`, Flask `register_blueprint`, FastAPI `include_router`, Django `include`) to get
  * every full prefix, registrations are expanded under them, and handlers are followed to their
- * declarations. Everything is rebuilt from the facts on each call — one pass over plain data, cheap
- * enough for every file change.
+ * declarations. Routes are rebuilt from the facts on each call — one pass over plain data — while
+ * the lookup tables that span many files (modules, Go packages) are kept and updated; the index
+ * skips the join when a file's change cannot alter its result (`WorkspaceIndex.applyParsed`).
  */
 import type { RouteDef, SymbolDef } from '../types';
 import type { Framework, HandlerRef, MountFact, MountKind, RegistrationFact, RouteFacts } from './facts';
@@ -35,10 +36,13 @@ interface HandlerSite {
  */
 export class RouteJoiner {
   private modules: ModuleTable | undefined;
+  private go: GoPackages | undefined;
 
   join(facts: ReadonlyMap<string, RouteFacts>, symbolsIn: (file: string) => readonly SymbolDef[]): RouteDef[] {
     if (!this.modules?.covers(facts)) this.modules = new ModuleTable(facts);
-    return new Join(facts, symbolsIn, this.modules).run();
+    this.go ??= new GoPackages(this.modules);
+    this.go.sync(facts, this.modules);
+    return new Join(facts, symbolsIn, this.modules, this.go).run();
   }
 }
 
@@ -46,7 +50,6 @@ const key = (file: string, id: string): string => `${file}#${id}`;
 
 class Join {
   private readonly resolver: Resolver;
-  private readonly go: GoPackages;
   private readonly incoming = new Map<string, Edge[]>();
   private readonly mountedAs = new Map<string, MountKind>();
   private readonly prefixMemo = new Map<string, string[]>();
@@ -58,9 +61,9 @@ class Join {
     private readonly facts: ReadonlyMap<string, RouteFacts>,
     private readonly symbolsIn: (file: string) => readonly SymbolDef[],
     private readonly modules: ModuleTable,
+    private readonly go: GoPackages,
   ) {
     this.resolver = new Resolver(facts, this.modules);
-    this.go = new GoPackages(facts, this.modules);
     let globalPrefix: string | null = null;
     for (const f of facts.values()) {
       globalPrefix ??= f.globalPrefix;
@@ -151,6 +154,7 @@ class Join {
   private handlerSite(f: RouteFacts, h: HandlerRef | null): HandlerSite {
     if (!h) return { handler: null, handlerFile: null, handlerLine: null };
     if (h.kind === 'here') return { handler: h.name && this.qualify(f.file, h.name), handlerFile: f.file, handlerLine: h.line };
+    if (h.kind === 'named') return this.namedSite(h.name);
     const target: Target | undefined = f.language === 'go' ? goHandlerTarget(f, h.ref.names, this.go) : this.resolver.resolve(f.file, h.ref);
     if (target?.kind === 'decl') return { handler: this.qualify(target.file, target.name), handlerFile: target.file, handlerLine: target.line };
     // A name the facts cannot follow may still be a symbol the index found in this file.
@@ -158,6 +162,26 @@ class Join {
     const symbol = this.symbolsIn(f.file).find((s) => s.qualifiedName === written || s.qualifiedName.endsWith('.' + written));
     if (symbol) return { handler: symbol.qualifiedName, handlerFile: f.file, handlerLine: symbol.startLine };
     return { handler: null, handlerFile: null, handlerLine: null };
+  }
+
+  /**
+   * A Java method by its qualified name, in the file that declares it: preferably the one its
+   * package path names (`com.shop.stock.StockHandler.level` → `…/com/shop/stock/StockHandler.java`,
+   * nested classes in their outer class's file), else any. Without one, the name alone still lets
+   * the mapper find the symbol. One pass over the facts per handler: only functional routes pay it.
+   */
+  private namedSite(name: string): HandlerSite {
+    const segments = name.split('.').slice(0, -1);
+    const paths: string[] = [];
+    for (let n = segments.length; n > 0; n--) paths.push(`${segments.slice(0, n).join('/')}.java`);
+    let found: HandlerSite = { handler: name, handlerFile: null, handlerLine: null };
+    for (const [file, f] of this.facts) {
+      const line = f.decls[name];
+      if (line === undefined || f.language !== 'java') continue;
+      found = { handler: name, handlerFile: file, handlerLine: line };
+      if (paths.some((p) => file === p || file.endsWith('/' + p))) break;
+    }
+    return found;
   }
 
   private qualify(file: string, name: string): string {

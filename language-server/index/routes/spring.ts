@@ -1,13 +1,14 @@
 /**
  * Java: Spring MVC/WebFlux `@RequestMapping` on the class joined with `@GetMapping`/`@PostMapping`/…/
- * `@RequestMapping(method = …)` on its methods (Spring reports `/orders/{id}`), plus gRPC
- * `XImplBase` subclasses. Handler names are fully qualified: `com.shop.orders.OrderController.get`.
+ * `@RequestMapping(method = …)` on its methods (Spring reports `/orders/{id}`), functional endpoints
+ * (`./spring-functional`), plus gRPC `XImplBase` subclasses. Handler names are fully qualified: `com.shop.orders.OrderController.get`.
  */
 import type { Node } from 'web-tree-sitter';
 import type { HttpMethod } from '../types';
 import { emptyFacts, type RouteFacts } from './facts';
 import { readJavaImplBase, readJavaServiceName } from './grpc';
 import { asHttpMethod, joinPaths } from './normalize';
+import { mayHaveFunctionalRoutes, readFunctionalRoutes } from './spring-functional';
 import { children, line, stringValues } from './syntax';
 
 const MAPPINGS: Readonly<Record<string, HttpMethod | null>> = {
@@ -24,11 +25,12 @@ interface Mapping {
   methods: HttpMethod[];
 }
 
-export function javaFacts(file: string, root: Node): RouteFacts {
+export function javaFacts(file: string, root: Node, source?: string): RouteFacts {
   const facts = emptyFacts(file, 'java');
   const pkg = children(root).find((c) => c.type === 'package_declaration');
   const pkgName = pkg ? children(pkg).find((c) => c.type === 'scoped_identifier' || c.type === 'identifier')?.text : undefined;
   for (const c of children(root)) readType(c, pkgName ? pkgName + '.' : '', facts);
+  if (source === undefined || mayHaveFunctionalRoutes(source)) readFunctionalRoutes(root, pkgName ? pkgName + '.' : '', facts);
   return facts;
 }
 

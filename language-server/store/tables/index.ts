@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { DeploysTable } from './deploys';
 import { ErrorTypesTable } from './error-types';
 import { FunctionsTable } from './functions';
+import { FunctionRoutesTable } from './function-routes';
 import { MetaTable } from './meta';
 import { PendingLogsTable } from './pending-logs';
 import { RollupsTable } from './rollups';
@@ -14,6 +15,7 @@ import { UnmappedTable } from './unmapped';
 export interface Tables {
   meta: MetaTable;
   functions: FunctionsTable;
+  functionRoutes: FunctionRoutesTable;
   series: SeriesTable;
   rollups: RollupsTable;
   routes: RoutesTable;
@@ -28,6 +30,7 @@ export function prepareTables(db: Database): Tables {
   return {
     meta: new MetaTable(db),
     functions: new FunctionsTable(db),
+    functionRoutes: new FunctionRoutesTable(db),
     series: new SeriesTable(db),
     rollups: new RollupsTable(db),
     routes: new RoutesTable(db),
