@@ -11,7 +11,7 @@
 import protobuf from 'protobufjs/minimal';
 import otlpRoot from '@opentelemetry/otlp-transformer/build/src/generated/root';
 import type { Attributes } from './span';
-import type { Int64, PbAnyValue, PbEvent, PbResource } from './otlp-root';
+import type { Int64, PbAnyValue, PbEvent, PbResource, PbSpan } from './otlp-root';
 import { flattenAnyValue, int64ToAttr, type FlattenCounters } from './any-value';
 import { capString, type IngestLimits } from './limits';
 
@@ -31,19 +31,10 @@ const Event = proto.trace.v1.Span.Event;
 const Status = proto.trace.v1.Status;
 
 /** A span as read: ids and times raw, attributes already flattened (their drops counted apart). */
-export interface ReadSpan {
-  traceId: Uint8Array | null;
-  spanId: Uint8Array | null;
-  parentSpanId: Uint8Array | null;
-  name: string | null;
-  kind: number | null;
-  startTimeUnixNano: Int64 | null;
-  endTimeUnixNano: Int64 | null;
+export interface ReadSpan extends Omit<PbSpan, 'attributes' | 'droppedAttributesCount'> {
   attributes: Attributes;
   /** Attributes dropped while flattening, counted only if the span is kept. */
   droppedAttributes: number;
-  events: PbEvent[];
-  status: { code: number | null; message: string | null } | null;
 }
 
 export interface ReadResourceSpans {

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as lsp from '../../protocol/lsp';
 import { startTestCollector, type TestCollector } from '../support/collector';
-import { startInMemory, type TestClient } from '../support/lsp-client';
+import { deploySpansIngested, startInMemory, type TestClient } from '../support/lsp-client';
 import { sendSpans } from '../support/otel';
 import { AFTER, BEFORE, calls, MIN, shopRepo, V2 } from './deploy-scenario';
 
@@ -42,11 +42,7 @@ describe('language server: rollbacks and re-deploys are deploys of their own', (
       root: repo,
       initializationOptions: { settings: { collectorUrl: collector.httpUrl, window: '1h' }, token: collector.token, dbFile: path.join(tmp, 'store.db') },
     });
-    for (;;) {
-      const deploys = await client.connection.sendRequest(lsp.deploys, {});
-      if (deploys.reduce((n, d) => n + d.spans, 0) === 4 * 4 * PER_PHASE) break;
-      await client.nextLensRefresh();
-    }
+    await deploySpansIngested(client, 4 * 4 * PER_PHASE);
   }, 120_000);
 
   afterAll(async () => {

@@ -11,7 +11,7 @@ import { DidChangeTextDocumentNotification, DidOpenTextDocumentNotification, Did
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as lsp from '../../protocol/lsp';
 import { startTestCollector, type TestCollector } from '../support/collector';
-import { startInMemory, type TestClient } from '../support/lsp-client';
+import { deploySpansIngested, startInMemory, type TestClient } from '../support/lsp-client';
 import { sendSpans } from '../support/otel';
 import { DEPLOYED, FILE, NAMELESS, WORKING } from './deploy-lines-scenario';
 import { git } from './deploy-scenario';
@@ -22,15 +22,6 @@ describe('language server: deployed lines follow edits and saves', () => {
   let tmp: string;
   let repo: string;
   let send: () => Promise<void>;
-
-  /** Waits until the server has ingested `n` spans in all. */
-  async function ingested(n: number): Promise<void> {
-    for (;;) {
-      const deploys = await client.connection.sendRequest(lsp.deploys, {});
-      if (deploys.reduce((sum, d) => sum + d.spans, 0) === n) return;
-      await client.nextLensRefresh();
-    }
-  }
 
   async function priceCartRequests(): Promise<number> {
     const detail = await client.connection.sendRequest(lsp.functionDetail, { uri: pathToFileURL(path.join(repo, FILE)).toString(), symbol: 'priceCart' });
@@ -54,7 +45,7 @@ describe('language server: deployed lines follow edits and saves', () => {
       root: repo,
       initializationOptions: { settings: { collectorUrl: collector.httpUrl, window: '1h' }, token: collector.token, dbFile: path.join(tmp, 'store.db') },
     });
-    await ingested(NAMELESS.length);
+    await deploySpansIngested(client, NAMELESS.length);
   }, 60_000);
 
   afterAll(async () => {
@@ -74,13 +65,13 @@ describe('language server: deployed lines follow edits and saves', () => {
 
     // Unsaved: the disk still has the old file, so version 1's line 3 goes to line 8, a class's brace now.
     await send();
-    await ingested(2 * NAMELESS.length);
+    await deploySpansIngested(client, 2 * NAMELESS.length);
     expect(await priceCartRequests()).toBe(NAMELESS.length);
 
     writeFileSync(path.join(repo, FILE), moved);
     await client.connection.sendNotification(DidSaveTextDocumentNotification.type, { textDocument: { uri } });
     await send();
-    await ingested(3 * NAMELESS.length);
+    await deploySpansIngested(client, 3 * NAMELESS.length);
     expect(await priceCartRequests()).toBe(2 * NAMELESS.length);
   });
 });

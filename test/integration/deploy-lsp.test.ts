@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as lsp from '../../protocol/lsp';
 import { startTestCollector, type TestCollector } from '../support/collector';
-import { startInMemory, type TestClient } from '../support/lsp-client';
+import { deploySpansIngested, startInMemory, type TestClient } from '../support/lsp-client';
 import { sendSpans } from '../support/otel';
 import { AFTER, BEFORE, calls, MIN, shopRepo } from './deploy-scenario';
 
@@ -32,11 +32,7 @@ describe('language server: deploys, deploy diff, DORA and deploy lenses', () => 
       initializationOptions: { settings: { collectorUrl: collector.httpUrl, window: '1h' }, token: collector.token, dbFile: path.join(tmp, 'store.db') },
     });
     // Wait until every span has been ingested: the deploy list shows both versions with all their spans.
-    for (;;) {
-      const deploys = await client.connection.sendRequest(lsp.deploys, {});
-      if (deploys.reduce((n, d) => n + d.spans, 0) === 4 * (3000 + 2400)) break;
-      await client.nextLensRefresh();
-    }
+    await deploySpansIngested(client, 4 * (3000 + 2400));
   }, 120_000);
 
   afterAll(async () => {

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as lsp from '../../protocol/lsp';
 import { GIT_DISABLED } from '../../language-server/engine';
 import { startTestCollector, type TestCollector } from '../support/collector';
-import { startInMemory } from '../support/lsp-client';
+import { deploySpansIngested, startInMemory } from '../support/lsp-client';
 import { sendSpans } from '../support/otel';
 import { AFTER, BEFORE, calls, MIN, shopRepo } from './deploy-scenario';
 
@@ -67,11 +67,7 @@ describe('language server in an untrusted workspace', () => {
       },
     });
     try {
-      for (;;) {
-        const deploys = await client.connection.sendRequest(lsp.deploys, {});
-        if (deploys.reduce((n, d) => n + d.spans, 0) === 4 * (N_BEFORE + N_AFTER)) break;
-        await client.nextLensRefresh();
-      }
+      await deploySpansIngested(client, 4 * (N_BEFORE + N_AFTER));
       const diff = (await client.connection.sendRequest(lsp.deployDiff, {}))!;
       const dora = (await client.connection.sendRequest(lsp.dora, { period: '7d' }))!;
       return { diff, dora };

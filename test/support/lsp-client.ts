@@ -31,6 +31,18 @@ export interface TestClient {
   close(sendExit?: boolean): Promise<void>;
 }
 
+/**
+ * Resolves once the server's deploy list accounts for `spans` spans, i.e. everything sent has been
+ * ingested; it re-checks after each lens refresh, which the server sends after every ingest.
+ */
+export async function deploySpansIngested(client: TestClient, spans: number): Promise<void> {
+  for (;;) {
+    const deploys = await client.connection.sendRequest(lsp.deploys, {});
+    if (deploys.reduce((n, d) => n + d.spans, 0) === spans) return;
+    await client.nextLensRefresh();
+  }
+}
+
 export interface ClientOptions {
   root: string;
   initializationOptions: Record<string, unknown>;

@@ -51,28 +51,6 @@ export interface RollupValue {
   exemplars: ExemplarSet;
 }
 
-/** A rollup row as window queries return it, histogram and exemplars still encoded. */
-export interface RollupRow {
-  fnId: number;
-  file: string;
-  qualifiedName: string;
-  line: number;
-  service: string;
-  environment: string;
-  version: string;
-  count: number;
-  errors: number;
-  thrownHere: number;
-  sumUs: number;
-  minUs: number | null;
-  maxUs: number | null;
-  hist: Buffer;
-  mappedBy: number;
-  confidenceSum: number;
-  ambiguous: number;
-  exemplars: string;
-}
-
 /** A rollup row as window reads return it: numbers and the encoded histogram, by function id. */
 export interface CountRow {
   fnId: number;
@@ -86,6 +64,17 @@ export interface CountRow {
   mappedBy: number;
   confidenceSum: number;
   ambiguous: number;
+}
+
+/** A whole rollup row, histogram and exemplars still encoded: the counts with the function, the series and the exemplars. */
+export interface RollupRow extends CountRow {
+  file: string;
+  qualifiedName: string;
+  line: number;
+  service: string;
+  environment: string;
+  version: string;
+  exemplars: string;
 }
 
 type StoredValue = Omit<RollupValue, 'hist' | 'exemplars'> & { hist: Buffer; exemplars: string };
