@@ -4,7 +4,7 @@
  */
 import { DEFAULT_SETTINGS, type Settings } from '@protocol/settings';
 import { DeployNotFoundError } from '../language-server/deploys/deploy-choice';
-import { openEngine, type Engine } from '../language-server/engine';
+import { openEngine, type Engine, type LogLevel } from '../language-server/engine';
 import { UsageError } from './args';
 
 export const ENGINE_FLAGS = {
@@ -34,6 +34,26 @@ export interface EngineFlags {
   db?: string;
 }
 
+/** Logs a command's engine messages to stderr, prefixed with the command (stdout is its output). */
+export function commandLog(command: string): (level: LogLevel, message: string) => void {
+  return (level, message) => process.stderr.write(`prodlens ${command}: ${level}: ${message}\n`);
+}
+
+/**
+ * The engine for DIR as the CLI's commands open it: settings from the flags, the token from
+ * --token or $PRODLENS_TOKEN, no background pulling (each command decides when to pull).
+ */
+export function openCommandEngine(command: string, dir: string, flags: EngineFlags, settings: Partial<Settings>): Promise<Engine> {
+  return openEngine({
+    root: dir,
+    settings: { ...DEFAULT_SETTINGS, ...settings, collectorUrl: flags.source ?? '' },
+    token: flags.token ?? process.env.PRODLENS_TOKEN,
+    dbFile: flags.db,
+    pullInBackground: false,
+    log: commandLog(command),
+  });
+}
+
 /**
  * Opens the engine for DIR, pulls what the collector has, runs `body`, and closes the engine.
  * An unknown service, environment or deploy is the user's input, so it exits 2 like a bad flag.
@@ -45,14 +65,7 @@ export async function withCaughtUpEngine(
   settings: Partial<Settings>,
   body: (engine: Engine) => Promise<number>,
 ): Promise<number> {
-  const engine = await openEngine({
-    root: dir,
-    settings: { ...DEFAULT_SETTINGS, ...settings, collectorUrl: flags.source ?? '' },
-    token: flags.token ?? process.env.PRODLENS_TOKEN,
-    dbFile: flags.db,
-    pullInBackground: false,
-    log: (level, message) => process.stderr.write(`prodlens ${command}: ${level}: ${message}\n`),
-  });
+  const engine = await openCommandEngine(command, dir, flags, settings);
   try {
     await engine.catchUp();
     await engine.pullDeployMarkers();

@@ -4,12 +4,11 @@
  * SDK. stdout carries only MCP messages; every log line goes to stderr.
  */
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { DEFAULT_SETTINGS } from '@protocol/settings';
 import { version } from '../package.json';
-import { openEngine, type Engine, type LogLevel } from '../language-server/engine';
+import type { Engine, LogLevel } from '../language-server/engine';
 import { TOOLS } from '../language-server/tools';
 import { durationFlag, parseCommandArgs } from './args';
-import { singleDir } from './engine-command';
+import { commandLog, openCommandEngine, singleDir } from './engine-command';
 import { createMcpServer } from './mcp-server';
 
 const USAGE = `usage: prodlens mcp [DIR] [--source URL] [--token T] [--db FILE] [--window 1h]
@@ -38,16 +37,9 @@ export async function run(args: string[]): Promise<number> {
   const dir = singleDir('mcp', positionals, USAGE);
   const window = values.window ?? '1h';
   durationFlag('window', window, 0);
-  const log = (level: LogLevel, message: string) => process.stderr.write(`prodlens mcp: ${level}: ${message}\n`);
-  const engine = await openEngine({
-    root: dir,
-    settings: { ...DEFAULT_SETTINGS, window, collectorUrl: values.source ?? '' },
-    token: values.token ?? process.env.PRODLENS_TOKEN,
-    dbFile: values.db,
-    // Pulls go through the gate below, so a tool call and a background pull never race on the cursor.
-    pullInBackground: false,
-    log,
-  });
+  const log = commandLog('mcp');
+  // No background pulling: pulls go through the gate below, so a tool call and a pull never race on the cursor.
+  const engine = await openCommandEngine('mcp', dir, values, { window });
   const gate = new CatchUpGate(engine, values.source ? FRESH_MS : Infinity, log);
   const server = createMcpServer({ engine, beforeCall: () => gate.ensure(), log, version });
   const transport = new StdioServerTransport();

@@ -1,4 +1,5 @@
 /** Display formatting shared by the panels. Missing numbers show as an en dash. */
+import { qText } from '@protocol/q-value';
 
 export function ms(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '–';
@@ -18,15 +19,9 @@ export function ratio(value: number | null | undefined): string {
   return `×${value.toFixed(2)}`;
 }
 
-/**
- * `q=0.003`, `q=2.3e-5`, or `q<1e-300` when the q-value underflowed to 0: the same text as
- * language-server/features/format.ts `qText` (the CLI and lenses), repeated here because browser
- * bundles import only protocol/ (test/unit/deploys-q-format.test.ts checks that they agree).
- */
+/** A q-value for a table cell, the same text as the CLI's and the lenses'. */
 export function qValue(value: number | null | undefined): string {
-  if (value === null || value === undefined || !Number.isFinite(value)) return '–';
-  if (value < 1e-300) return 'q<1e-300';
-  return value < 0.001 ? `q=${value.toExponential(1)}` : `q=${Number(value.toPrecision(2))}`;
+  return value === null || value === undefined || !Number.isFinite(value) ? '–' : qText(value);
 }
 
 /** A duration in ms as the largest sensible unit (DORA lead time, time to restore). */

@@ -2,6 +2,7 @@
  * Numbers as the lenses and hovers print them: short, stable widths, never a misleading 0.00 %.
  */
 import type { FunctionStats } from '@protocol/model';
+export { formatQ, qText } from '@protocol/q-value';
 
 export function formatCount(n: number): string {
   if (n < 1000) return String(Math.round(n));
@@ -34,26 +35,6 @@ export function formatPercent(fraction: number): string {
   if (pct < 1) return `${trim(pct, 2)}%`;
   if (pct < 10) return `${trim(pct, 1)}%`;
   return `${Math.round(pct)}%`;
-}
-
-/** Below this a q-value is shown as a bound: strong evidence underflows to 0 in double precision. */
-const Q_FLOOR = 1e-300;
-
-/**
- * A q-value as a number for reading: `0.003`, `0.12`, `2.3e-5`, and `< 1e-300` when it underflowed
- * (never `0`, which would read as certainty). webview/format.ts `qValue` prints the same text.
- */
-export function formatQ(q: number): string {
-  if (Number.isNaN(q)) return '–';
-  if (q < Q_FLOOR) return `< ${Q_FLOOR.toExponential(0)}`;
-  if (q < 0.001) return q.toExponential(1);
-  return String(Number(q.toPrecision(2)));
-}
-
-/** `q=0.003`, `q=2.3e-5` or `q<1e-300`: the compact form for lenses and table cells. */
-export function qText(q: number): string {
-  const v = formatQ(q);
-  return v.startsWith('<') ? `q<${v.slice(2)}` : `q=${v}`;
 }
 
 export interface LensOptions {
