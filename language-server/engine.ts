@@ -11,8 +11,9 @@ import type { Settings } from '@protocol/settings';
 import { durationMs } from './duration';
 import type { EngineView } from './engine-view';
 import { toDetail } from './function-detail';
-import { decodeFrames } from './ingest/decode';
-import { PULL_BATCHES } from './ingest/limits';
+import { decodeFrame, emptyDecodeStats, frameIdentities, OtlpDecodeError } from './ingest/decode';
+import type { Frame } from './ingest/frames';
+import { DEFAULT_INGEST_LIMITS, PULL_BATCHES } from './ingest/limits';
 import { PullClient } from './ingest/pull-client';
 import { PullLoop, type PulledBatch } from './ingest/pull-loop';
 import type { LogException, SpanRecord } from './ingest/span';
@@ -21,7 +22,7 @@ import type { SymbolDef } from './index/types';
 import { WorkspaceIndex } from './index/workspace-index';
 import { SpanResolver } from './mapping/span-resolver';
 import { AMBIGUOUS_FILE, groupRef, withAmbiguity } from './mapping/ambiguous-group';
-import { openStore, type Store } from './store';
+import { openStore, type IngestChunk, type Store } from './store';
 import { defaultDbFile } from './db-location';
 import { toDeployInfo } from './deploys/deploy-choice';
 import { computeDeployDiff, type DeployDiffDeps } from './deploys/deploy-diff';
@@ -224,17 +225,52 @@ class EngineImpl implements Engine {
   }
 
   ingest(cursor: string | null, spans: SpanRecord[], logs: LogException[]): void {
-    this.store.ingestBatch({
-      cursor,
+    this.store.ingestBatch({ cursor, ...this.mapped(spans, logs) });
+    this.ingested();
+  }
+
+  private mapped(spans: readonly SpanRecord[], logs: readonly LogException[]): IngestChunk {
+    return {
       spans: spans.map((span) => ({
         span,
         resolution: this.resolver.resolve(span),
         thrown: span.exceptions[0] ? this.resolver.thrownHere(span.exceptions[0], span.commit) : null,
       })),
       logs: logs.map((log) => ({ log, thrown: this.resolver.thrownHere(log.exception) })),
-    });
+    };
+  }
+
+  private ingested(): void {
     this.latestDiff.invalidate();
     this.options.onIngest?.();
+  }
+
+  /**
+   * One pull into the store: its frames are decoded and mapped one at a time inside the store's
+   * transaction, so only one collector batch of decoded spans is alive at once. Payloads that are
+   * not OTLP are skipped and logged; the rest of the pull counts. Returns the spans stored.
+   */
+  private async ingestFrames(cursor: string, frames: readonly Frame[]): Promise<number> {
+    await this.prepareDeployedLines(frameIdentities(frames));
+    const stats = emptyDecodeStats();
+    const undecodable: OtlpDecodeError[] = [];
+    const chunks = function* (engine: EngineImpl): Generator<IngestChunk> {
+      for (const frame of frames) {
+        let decoded: { spans: SpanRecord[]; logs: LogException[] };
+        try {
+          decoded = decodeFrame(frame, DEFAULT_INGEST_LIMITS, stats);
+        } catch (error) {
+          if (!(error instanceof OtlpDecodeError)) throw error;
+          undecodable.push(error);
+          continue;
+        }
+        yield engine.mapped(decoded.spans, decoded.logs);
+      }
+    };
+    const result = this.store.ingestStream(cursor, chunks(this));
+    for (const bad of undecodable) this.log('warn', bad.message);
+    this.ingested();
+    return result.spans;
   }
 
   /**
@@ -242,7 +278,7 @@ class EngineImpl implements Engine {
    * is synchronous) resolves their lines where that code is now. Resolutions cached before a commit
    * was loaded took its lines as reported, so the resolver cache starts over.
    */
-  private async prepareDeployedLines(spans: readonly SpanRecord[]): Promise<void> {
+  private async prepareDeployedLines(spans: Iterable<Pick<SpanRecord, 'commit' | 'service' | 'version'>>): Promise<void> {
     const owners = new Map<string, { service: string; version: string }>();
     for (const span of spans) {
       if (span.commit !== null && !owners.has(span.commit) && !this.deployedLines.isPrepared(span.commit)) owners.set(span.commit, { service: span.service, version: span.version });
@@ -271,11 +307,7 @@ class EngineImpl implements Engine {
       next = pull(result.nextCursor);
       // Should this ingest throw, the prefetched pull's own failure is not the error to report.
       next.catch(() => undefined);
-      const decoded = decodeFrames(result.frames);
-      for (const bad of decoded.undecodable) this.log('warn', bad.message);
-      await this.prepareDeployedLines(decoded.spans);
-      this.ingest(result.nextCursor, decoded.spans, decoded.logs);
-      total += decoded.spans.length;
+      total += await this.ingestFrames(result.nextCursor, result.frames);
     }
   }
 
@@ -353,9 +385,7 @@ class EngineImpl implements Engine {
       cursor: this.store.cursor(),
       onBatch: async (b: PulledBatch) => {
         if (b.gap) this.log('warn', `The collector dropped batches ${b.gap.from}–${b.gap.to} to retention before they were pulled.`);
-        for (const bad of b.undecodable) this.log('warn', bad.message);
-        await this.prepareDeployedLines(b.spans);
-        this.ingest(b.cursor, b.spans, b.logs);
+        await this.ingestFrames(b.cursor, b.frames);
       },
       onState: (s) => this.emitStatus(s),
     });

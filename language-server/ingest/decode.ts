@@ -6,8 +6,8 @@
 import type { BatchKind } from '@protocol/collector';
 import type { ExceptionInfo, LogException, SpanEvent, SpanRecord } from './span';
 import type { Frame } from './frames';
-import { logsRequestType, type Int64, type PbEvent, type PbKeyValue, type PbLogRecord } from './otlp-root';
-import { readTraceRequest, type ReadSpan } from './span-reader';
+import { logsRequestType, type Int64, type PbEvent, type PbKeyValue, type PbLogRecord, type PbResource } from './otlp-root';
+import { readResources, readTraceRequest, type ReadSpan } from './span-reader';
 import { attrString, flattenAttributes, idToHex, uint64ToBigInt, type FlattenCounters } from './any-value';
 import { resourceIdentity, type ResourceIdentity } from './resource';
 import { capString, DEFAULT_INGEST_LIMITS, type IngestLimits } from './limits';
@@ -224,19 +224,43 @@ export interface DecodedBatches {
   undecodable: OtlpDecodeError[];
 }
 
+/** One frame decoded into `stats`; throws `OtlpDecodeError` when its payload is not OTLP at all. */
+export function decodeFrame(frame: Frame, limits: IngestLimits, stats: DecodeStats): { spans: SpanRecord[]; logs: LogException[] } {
+  if (frame.kind === 'traces') return { spans: decodeTraceRequest(frame.payload, frame.seq, limits, stats), logs: [] };
+  return { spans: [], logs: decodeLogsRequest(frame.payload, frame.seq, limits, stats) };
+}
+
 export function decodeFrames(frames: readonly Frame[], limits: IngestLimits = DEFAULT_INGEST_LIMITS): DecodedBatches {
   const result: DecodedBatches = { spans: [], logs: [], stats: emptyDecodeStats(), undecodable: [] };
   for (const frame of frames) {
     try {
-      if (frame.kind === 'traces') {
-        for (const span of decodeTraceRequest(frame.payload, frame.seq, limits, result.stats)) result.spans.push(span);
-      } else {
-        for (const log of decodeLogsRequest(frame.payload, frame.seq, limits, result.stats)) result.logs.push(log);
-      }
+      const decoded = decodeFrame(frame, limits, result.stats);
+      for (const span of decoded.spans) result.spans.push(span);
+      for (const log of decoded.logs) result.logs.push(log);
     } catch (error) {
       if (!(error instanceof OtlpDecodeError)) throw error;
       result.undecodable.push(error);
     }
   }
   return result;
+}
+
+/**
+ * The resource identities of the trace frames' spans, read without decoding the spans, so a pull
+ * can prepare what its spans need (a deployed commit's diff) before it streams them into the store.
+ * Frames that are not OTLP are left to `decodeFrame` to report.
+ */
+export function frameIdentities(frames: readonly Frame[], limits: IngestLimits = DEFAULT_INGEST_LIMITS): ResourceIdentity[] {
+  const out: ResourceIdentity[] = [];
+  for (const frame of frames) {
+    if (frame.kind !== 'traces') continue;
+    let resources: PbResource[];
+    try {
+      resources = readResources(frame.payload);
+    } catch {
+      continue;
+    }
+    for (const resource of resources) out.push(resourceIdentity(flattenAttributes(resource.attributes, limits, emptyDecodeStats())));
+  }
+  return out;
 }

@@ -1,13 +1,12 @@
 /**
- * The pull loop: long-polls the collector from the last committed cursor, decodes each answer and
- * hands it to `onBatch` (the store's transaction, which commits spans and cursor together) before
+ * The pull loop: long-polls the collector from the last committed cursor and hands each answer to
+ * `onBatch` (the store's transaction, which commits spans and cursor together) before
  * asking for more. The loop only moves its cursor after `onBatch` resolves, so a crash at any point
  * re-pulls from the last committed cursor: nothing is lost and nothing is counted twice.
  */
 import type { ConnectionState } from '@protocol/lsp';
-import type { LogException, SpanRecord } from './span';
-import { decodeFrames, type DecodeStats, type OtlpDecodeError } from './decode';
-import { DEFAULT_INGEST_LIMITS, PULL_BATCHES, type IngestLimits } from './limits';
+import type { Frame } from './frames';
+import { PULL_BATCHES } from './limits';
 import { Backoff, type BackoffOptions } from './backoff';
 import type { PullClient, PullResult } from './pull-client';
 import { CollectorHttpError, CollectorUnauthorizedError, CollectorUnreachableError, PullAbortedError, PullMalformedError } from './pull-errors';
@@ -27,17 +26,15 @@ export interface PullLoopStatus {
 }
 
 export interface PulledBatch {
-  /** The cursor to commit in the same transaction as these spans and logs. */
+  /** The cursor to commit in the same transaction as these frames' spans and logs. */
   cursor: string;
-  spans: SpanRecord[];
-  logs: LogException[];
+  /**
+   * The pulled OTLP batches, still encoded: the store decodes them one at a time inside its
+   * transaction (decode.ts `decodeFrame`), so a pull's decoded spans are never all alive at once.
+   */
+  frames: Frame[];
   /** Batches retention removed before this loop could pull them; their spans are gone. */
   gap?: { from: string; to: string };
-  /** OTLP batches in this pull, decodable or not. */
-  batches: number;
-  stats: DecodeStats;
-  /** Batches whose payload was not OTLP at all; skipped, and named here so they can be logged. */
-  undecodable: OtlpDecodeError[];
   /**
    * The cursor the loop abandoned because the collector no longer knew it (its spool was reset), when
    * this is the first batch since; pulling restarted from the collector's oldest batch.
@@ -56,7 +53,6 @@ export interface PullLoopOptions {
   /** Long-poll wait when caught up; a new batch at the collector answers the poll at once. */
   waitMs?: number;
   backoff?: Partial<BackoffOptions>;
-  limits?: IngestLimits;
 }
 
 /** `onBatch` failed: the store could not commit, so the loop stopped rather than lose data. */
@@ -139,15 +135,7 @@ export class PullLoop {
   private async deliver(result: PullResult): Promise<void> {
     const moved = result.nextCursor !== this.cursor;
     if (result.frames.length === 0 && !moved && result.gap === undefined) return;
-    const decoded = decodeFrames(result.frames, this.options.limits ?? DEFAULT_INGEST_LIMITS);
-    const batch: PulledBatch = {
-      cursor: result.nextCursor,
-      spans: decoded.spans,
-      logs: decoded.logs,
-      batches: result.frames.length,
-      stats: decoded.stats,
-      undecodable: decoded.undecodable,
-    };
+    const batch: PulledBatch = { cursor: result.nextCursor, frames: result.frames };
     if (result.gap !== undefined) batch.gap = result.gap;
     if (this.abandonedCursor !== null) batch.cursorReset = this.abandonedCursor;
     try {

@@ -42,13 +42,42 @@ export interface ReadResourceSpans {
   spans: ReadSpan[];
 }
 
+/**
+ * A reader over a Buffer view of the bytes (no copy): protobufjs then reads strings with the native
+ * `utf8Slice`, where over a plain Uint8Array it makes a subarray and a JS array per string, which
+ * was most of ingest's garbage.
+ */
+function readerOf(payload: Uint8Array): Reader {
+  return protobuf.Reader.create(Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength));
+}
+
 export function readTraceRequest(payload: Uint8Array, limits: IngestLimits): ReadResourceSpans[] {
-  const r = protobuf.Reader.create(payload);
+  const r = readerOf(payload);
   const out: ReadResourceSpans[] = [];
   while (r.pos < r.len) {
     const tag = r.uint32();
     if (tag >>> 3 === 1) out.push(resourceSpans(r, r.uint32(), limits));
     else r.skipType(tag & 7);
+  }
+  return out;
+}
+
+/** Only the resources of a request, its spans skipped: what a pull needs to know before it ingests. */
+export function readResources(payload: Uint8Array): PbResource[] {
+  const r = readerOf(payload);
+  const out: PbResource[] = [];
+  while (r.pos < r.len) {
+    const tag = r.uint32();
+    if (tag >>> 3 !== 1) {
+      r.skipType(tag & 7);
+      continue;
+    }
+    const end = r.uint32() + r.pos;
+    while (r.pos < end) {
+      const inner = r.uint32();
+      if (inner >>> 3 === 1) out.push(Resource.decode(r, r.uint32()));
+      else r.skipType(inner & 7);
+    }
   }
   return out;
 }

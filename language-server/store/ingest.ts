@@ -12,45 +12,68 @@ import { type CountedSpan, type NestedCalls, callKey } from './nested-calls';
 import { SLOWEST_KEPT, addError, addSlow, clipMessage } from './exemplars';
 import type { Tables } from './tables';
 import { mappedByBit } from './tables/rollups';
-import type { Exemplar, IngestBatch, IngestResult } from './types';
+import type { Exemplar, IngestChunk, IngestResult } from './types';
 
 const NS_PER_MS = 1e6;
 const NS_PER_MIN = 6e10;
 
-export function ingestBatch(t: Tables, batch: IngestBatch, nested: NestedCalls): IngestResult {
-  if (!cursorAdvances(t.meta.get('pull_cursor'), batch.cursor)) return { applied: false, spans: 0, logs: 0 };
+/**
+ * A pull streamed in chunks (one per collector batch) into one transaction: each chunk's spans are
+ * mapped, counted and stored before the next is decoded, so only one chunk of decoded spans is alive
+ * at a time, while rollups, traffic mix and error types accumulate over the whole pull and are
+ * written once with the cursor. Nothing is read from `chunks` when the cursor was already applied.
+ */
+export function ingestChunks(t: Tables, cursor: string | null, chunks: Iterable<IngestChunk>, nested: NestedCalls, arrivedAtMs?: number): IngestResult {
+  if (!cursorAdvances(t.meta.get('pull_cursor'), cursor)) return { applied: false, spans: 0, logs: 0 };
   const acc = new BatchAccumulator(t.meta.getNumber('coarsened_before_min'));
-  const arrivedMs = batch.arrivedMs ?? Date.now();
-  const { attached, bytes: logBytes } = ingestLogs(t, acc, batch, arrivedMs);
-  const fnOfSpan = mappedSpansWithChildren(t, batch);
-  let bytes = logBytes;
-  for (const item of batch.spans) {
-    const extra = attached.get(spanKey(item.span.traceId, item.span.spanId));
-    const fnId = item.resolution.mapped ? t.functions.idFor(item.resolution.fn) : null;
-    const call = fnId === null ? 'unmapped' : countAs(item.span, fnId, fnOfSpan, nested, acc);
-    if (call === 'counted' && item.resolution.mapped && item.span.parentSpanId !== null) {
-      nested.rememberChild(callKey(item.span.traceId, item.span.parentSpanId), countedSpan(t, item.span, fnId!, item.resolution));
+  const arrivedMs = arrivedAtMs ?? Date.now();
+  const parents = new ParentFunctions();
+  let bytes = 0;
+  let spans = 0;
+  let logs = 0;
+  for (const chunk of chunks) {
+    const ingested = ingestLogs(t, acc, chunk, arrivedMs);
+    bytes += ingested.bytes;
+    parents.add(t, chunk);
+    for (const item of chunk.spans) {
+      const extra = ingested.attached.get(spanKey(item.span.traceId, item.span.spanId));
+      const fnId = item.resolution.mapped ? t.functions.idFor(item.resolution.fn) : null;
+      const call = fnId === null ? 'unmapped' : countAs(item.span, fnId, parents, nested, acc);
+      if (call === 'counted' && item.resolution.mapped && item.span.parentSpanId !== null) {
+        nested.rememberChild(callKey(item.span.traceId, item.span.parentSpanId), countedSpan(t, item.span, fnId!, item.resolution));
+      }
+      bytes += ingestSpan(t, acc, item.span, item.resolution, fnId, call, item.thrown, extra ?? null);
     }
-    bytes += ingestSpan(t, acc, item.span, item.resolution, fnId, call, item.thrown, extra ?? null);
+    spans += chunk.spans.length;
+    logs += chunk.logs.length;
   }
   acc.flush(t);
   expirePendingLogs(t, arrivedMs - PENDING_LOG_WAIT_MS, 1_000);
   if (bytes !== 0) t.meta.set('raw_bytes', String(t.meta.getNumber('raw_bytes') + bytes));
-  if (batch.cursor !== null) t.meta.set('pull_cursor', batch.cursor);
-  return { applied: true, spans: batch.spans.length, logs: batch.logs.length };
+  if (cursor !== null) t.meta.set('pull_cursor', cursor);
+  return { applied: true, spans, logs };
 }
 
 /**
- * The function of every mapped span in the batch, by span key, when some span has a parent (a
- * batch of root spans, the common case at high rates, skips building it).
+ * The function of every mapped span of the pull, by span key, so a child can tell that its parent
+ * is the same function's call. Kept from the first chunk that holds a child span on (a pull of root
+ * spans, the common case at high rates, never builds it): a parent in an earlier chunk without any
+ * child span is the case nested-calls.ts leaves unhandled, a parent arriving before its child.
  */
-function mappedSpansWithChildren(t: Tables, batch: IngestBatch): Map<string, number> | null {
-  if (!batch.spans.some((i) => i.span.parentSpanId !== null)) return null;
-  const out = new Map<string, number>();
-  for (const { span, resolution } of batch.spans) {
-    if (resolution.mapped) out.set(callKey(span.traceId, span.spanId), t.functions.idFor(resolution.fn));
+class ParentFunctions {
+  private map: Map<string, number> | null = null;
+
+  add(t: Tables, chunk: IngestChunk): void {
+    if (this.map === null && !chunk.spans.some((i) => i.span.parentSpanId !== null)) return;
+    this.map ??= new Map();
+    for (const { span, resolution } of chunk.spans) {
+      if (resolution.mapped) this.map.set(callKey(span.traceId, span.spanId), t.functions.idFor(resolution.fn));
+    }
   }
-  return out;
+
+  of(traceId: string, spanId: string): number | undefined {
+    return this.map?.get(callKey(traceId, spanId));
+  }
 }
 
 /**
@@ -58,8 +81,8 @@ function mappedSpansWithChildren(t: Tables, batch: IngestBatch): Map<string, num
  * call (nested-calls.ts). Otherwise the span is counted, and children of it counted by earlier
  * batches for the same function are taken back out.
  */
-function countAs(s: SpanRecord, fnId: number, fnOfSpan: Map<string, number> | null, nested: NestedCalls, acc: BatchAccumulator): 'counted' | 'nested' {
-  if (s.parentSpanId !== null && fnOfSpan?.get(callKey(s.traceId, s.parentSpanId)) === fnId) return 'nested';
+function countAs(s: SpanRecord, fnId: number, parents: ParentFunctions, nested: NestedCalls, acc: BatchAccumulator): 'counted' | 'nested' {
+  if (s.parentSpanId !== null && parents.of(s.traceId, s.parentSpanId) === fnId) return 'nested';
   const children = nested.size > 0 ? nested.takeChildren(callKey(s.traceId, s.spanId)) : undefined;
   if (children) for (const c of children) if (c.fnId === fnId) acc.uncount(c);
   return 'counted';
@@ -107,7 +130,7 @@ export const PENDING_LOG_WAIT_MS = 10 * 60_000;
 function ingestLogs(
   t: Tables,
   acc: BatchAccumulator,
-  batch: IngestBatch,
+  batch: IngestChunk,
   arrivedMs: number,
 ): { attached: Map<string, ExceptionInfo[]>; bytes: number } {
   const attached = new Map<string, ExceptionInfo[]>();
@@ -117,7 +140,7 @@ function ingestLogs(
   const inBatch = new Map<string, { span: SpanRecord; resolution: SpanResolution }>();
   for (const item of batch.spans) inBatch.set(spanKey(item.span.traceId, item.span.spanId), item);
 
-  const items: IngestBatch['logs'] = [];
+  const items: IngestChunk['logs'] = [];
   if (pending > 0) {
     for (const k of t.pendingLogs.keys()) {
       if (!inBatch.has(spanKey(k.traceId, k.spanId))) continue;

@@ -15,7 +15,7 @@
  * before a restart whose parent arrives after it (memory is not persisted).
  *
  * Changes are staged during a batch and applied by `commit`, so a rolled-back transaction leaves
- * this memory as it was.
+ * this memory as it was; staged children are already visible to the batch's later chunks.
  */
 
 /** What a counted child added to its rollups, so it can be subtracted. */
@@ -36,33 +36,41 @@ export const callKey = (traceId: string, spanId: string): string => `${traceId}/
 export class NestedCalls {
   /** Counted spans that have a parent, by the parent's key. */
   private readonly byParent = new Map<string, CountedSpan[]>();
-  private readonly staged: Array<[string, CountedSpan]> = [];
+  /** Children remembered by the open transaction, by the parent's key: a later chunk of it may take them. */
+  private readonly staged = new Map<string, CountedSpan[]>();
   private readonly taken = new Set<string>();
 
   constructor(private readonly capacity = DEFAULT_CAPACITY) {}
 
   get size(): number {
-    return this.byParent.size;
+    return this.byParent.size + this.staged.size;
   }
 
   /** The counted children of the span with this key, forgotten when the batch commits. */
   takeChildren(key: string): CountedSpan[] | undefined {
-    if (this.byParent.size === 0 || this.taken.has(key)) return undefined;
-    const children = this.byParent.get(key);
+    if (this.size === 0 || this.taken.has(key)) return undefined;
+    const committed = this.byParent.get(key);
+    const staged = this.staged.get(key);
+    const children = committed && staged ? [...committed, ...staged] : (committed ?? staged);
     if (children) this.taken.add(key);
     return children;
   }
 
   rememberChild(parentKey: string, child: CountedSpan): void {
-    this.staged.push([parentKey, child]);
+    const list = this.staged.get(parentKey);
+    if (list) list.push(child);
+    else this.staged.set(parentKey, [child]);
   }
 
   commit(): void {
-    for (const key of this.taken) this.byParent.delete(key);
-    for (const [key, child] of this.staged) {
+    for (const key of this.taken) {
+      this.byParent.delete(key);
+      this.staged.delete(key);
+    }
+    for (const [key, children] of this.staged) {
       const list = this.byParent.get(key);
-      if (list) list.push(child);
-      else this.byParent.set(key, [child]);
+      if (list) list.push(...children);
+      else this.byParent.set(key, children);
     }
     // Maps iterate in insertion order, so the first keys are the oldest.
     for (const key of this.byParent.keys()) {
@@ -73,7 +81,7 @@ export class NestedCalls {
   }
 
   rollback(): void {
-    this.staged.length = 0;
+    this.staged.clear();
     this.taken.clear();
   }
 }

@@ -2,7 +2,7 @@ import type { Database, Transaction } from 'better-sqlite3';
 import type { FunctionStats } from '@protocol/model';
 import type { DeployMarker } from '@protocol/collector';
 import type { FunctionRef } from '../mapping/types';
-import { ingestBatch } from './ingest';
+import { ingestChunks } from './ingest';
 import { NestedCalls } from './nested-calls';
 import { DEFAULT_RETENTION, maintain } from './maintenance';
 import { functionDetail, functionStats, versionRollups } from './queries';
@@ -13,6 +13,7 @@ import type {
   DetailOptions,
   FunctionDetail,
   IngestBatch,
+  IngestChunk,
   IngestResult,
   MaintainResult,
   RetentionOptions,
@@ -36,7 +37,7 @@ export class DeployMarkerError extends Error {
 export class Store {
   private readonly t: Tables;
   private readonly retention: RetentionOptions;
-  private readonly ingestTx: Transaction<(batch: IngestBatch) => IngestResult>;
+  private readonly ingestTx: Transaction<(cursor: string | null, chunks: Iterable<IngestChunk>, arrivedMs?: number) => IngestResult>;
   private readonly nested = new NestedCalls();
 
   constructor(
@@ -45,13 +46,23 @@ export class Store {
   ) {
     this.t = prepareTables(db);
     this.retention = { ...DEFAULT_RETENTION, ...options.retention };
-    this.ingestTx = db.transaction((batch: IngestBatch) => ingestBatch(this.t, batch, this.nested));
+    this.ingestTx = db.transaction((cursor: string | null, chunks: Iterable<IngestChunk>, arrivedMs?: number) =>
+      ingestChunks(this.t, cursor, chunks, this.nested, arrivedMs),
+    );
   }
 
   /** Writes a pulled batch and its cursor in one transaction; a batch at or before the stored cursor is skipped. */
   ingestBatch(batch: IngestBatch): IngestResult {
+    return this.ingestStream(batch.cursor, [batch], batch.arrivedMs);
+  }
+
+  /**
+   * Writes a pull chunk by chunk (ingest.ts `ingestChunks`) and its cursor in one transaction; the
+   * chunks are produced (decoded, mapped) while it is open, one at a time.
+   */
+  ingestStream(cursor: string | null, chunks: Iterable<IngestChunk>, arrivedMs?: number): IngestResult {
     try {
-      const result = this.ingestTx.immediate(batch);
+      const result = this.ingestTx.immediate(cursor, chunks, arrivedMs);
       this.nested.commit();
       return result;
     } catch (err) {

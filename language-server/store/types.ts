@@ -8,11 +8,15 @@ import type { Buckets } from '../analysis/histogram';
 import type { Attributes, ExceptionInfo, LogException, SpanRecord } from '../ingest/span';
 import type { FunctionRef, SpanResolution, ThrownHere } from '../mapping/types';
 
-export interface IngestBatch {
-  /** The collector cursor after this batch, stored in the same transaction; null leaves it as is. */
-  cursor: string | null;
+/** Spans and exception logs, mapped: one collector batch of a pull, or a whole batch given at once. */
+export interface IngestChunk {
   spans: Array<{ span: SpanRecord; resolution: SpanResolution; thrown: ThrownHere | null }>;
   logs: Array<{ log: LogException; thrown: ThrownHere | null }>;
+}
+
+export interface IngestBatch extends IngestChunk {
+  /** The collector cursor after this batch, stored in the same transaction; null leaves it as is. */
+  cursor: string | null;
   /** When the batch arrived (Unix ms; default now): how long exception logs wait for their span counts from here. */
   arrivedMs?: number;
 }

@@ -11,6 +11,8 @@ import { context, trace } from '@opentelemetry/api';
 import { startCollector, type Collector } from '../../collector/server';
 import { PullClient } from '../../language-server/ingest/pull-client';
 import { PullLoop, type PulledBatch, type PullLoopState, type PullLoopStatus } from '../../language-server/ingest/pull-loop';
+import { decodeFrames } from '../../language-server/ingest/decode';
+import type { LogException, SpanRecord } from '../../language-server/ingest/span';
 
 const TOKEN = 'pull-test-token';
 const resource = new Resource({ 'service.name': 'orders', 'service.version': '1.0.0', 'deployment.environment.name': 'test' });
@@ -31,8 +33,17 @@ class Observer {
     this.wake();
   };
 
+  /** The pulled frames decoded, as the store decodes them. */
+  get spans(): SpanRecord[] {
+    return this.batches.flatMap((b) => decodeFrames(b.frames).spans);
+  }
+
+  get logs(): LogException[] {
+    return this.batches.flatMap((b) => decodeFrames(b.frames).logs);
+  }
+
   get spanNames(): string[] {
-    return this.batches.flatMap((b) => b.spans.map((s) => s.name));
+    return this.spans.map((s) => s.name);
   }
 
   until(check: () => boolean): Promise<void> {
@@ -106,7 +117,7 @@ describe('PullLoop against a real collector', () => {
     const ids = await exportSpans(collector, ['OrderService.place', 'fail.charge']);
     await observer.until(() => observer.spanNames.length >= 2);
     await observer.untilState('connected');
-    const spans = observer.batches.flatMap((b) => b.spans);
+    const spans = observer.spans;
     expect(spans.map((s) => s.spanId).sort()).toEqual([...ids].sort());
     expect(spans.every((s) => s.service === 'orders' && s.version === '1.0.0' && s.environment === 'test')).toBe(true);
     expect(spans.find((s) => s.name === 'fail.charge')?.exceptions[0]?.message).toBe('fail.charge broke');
@@ -126,8 +137,8 @@ describe('PullLoop against a real collector', () => {
       attributes: { 'exception.type': 'StockError', 'exception.message': 'sku 7 is gone' },
     });
     await provider.shutdown();
-    await observer.until(() => observer.batches.some((b) => b.logs.length > 0));
-    const [log] = observer.batches.flatMap((b) => b.logs);
+    await observer.until(() => observer.logs.length > 0);
+    const [log] = observer.logs;
     expect(log?.spanId).toBe(span.spanContext().spanId);
     expect(log?.traceId).toBe(span.spanContext().traceId);
     expect(log?.exception).toEqual({ type: 'StockError', message: 'sku 7 is gone', stacktrace: '', source: 'log' });
@@ -215,7 +226,7 @@ describe('PullLoop against a real collector', () => {
     await observer.until(() => observer.spanNames.length === 5);
     await observer.untilState('connected');
     expect(observer.states.filter((s) => s.state === 'behind').map((s) => s.behindBatches)).toEqual([3, 1]);
-    expect(observer.batches.map((b) => b.batches)).toEqual([2, 2, 1]);
+    expect(observer.batches.map((b) => b.frames.length)).toEqual([2, 2, 1]);
     expect(observer.spanNames).toEqual(['c1', 'c2', 'c3', 'c4', 'c5']);
   });
 
