@@ -48,6 +48,7 @@ const configs = [
   node('cli/main.ts', 'dist/cli.js'),
   // The workspace index's parse workers (language-server/index/parse-pool.ts) load this file.
   node('language-server/index/parse-worker.ts', 'dist/parse-worker.js'),
+  node('language-server/store/raw/raw-worker.ts', 'dist/raw-worker.js'),
   ...(existsSync('language-server/main.ts') ? [node('language-server/main.ts', 'dist/server.js')] : []),
   ...(existsSync('examples/demo.ts') ? [node('examples/demo.ts', 'dist/demo.js')] : []),
   // instrument/ as a library: the application's own @opentelemetry/api must be the one it uses.

@@ -54,6 +54,8 @@ export interface EngineOptions {
    * git reads the repository's config, which can name programs to run.
    */
   gitEnabled?: boolean;
+  /** The raw writer thread's script (store/raw/); default: next to the running bundle; null: write raw spans in-thread. */
+  rawWorkerScript?: string | null;
 }
 
 export interface Engine extends EngineView {
@@ -78,7 +80,7 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
   const root = path.resolve(options.root);
   const dbFile = options.dbFile ?? defaultDbFile(root);
   if (dbFile !== ':memory:') mkdirSync(path.dirname(dbFile), { recursive: true });
-  const store = openStore(dbFile, { retention: retentionOf(options.settings) });
+  const store = openStore(dbFile, { retention: retentionOf(options.settings), ...(options.rawWorkerScript !== undefined ? { rawWorkerScript: options.rawWorkerScript } : {}) });
   try {
     const index = await WorkspaceIndex.build(root, {
       routeExtractor: createRouteExtractor(),
@@ -247,7 +249,8 @@ class EngineImpl implements Engine {
 
   /**
    * One pull into the store: its frames are decoded and mapped one at a time inside the store's
-   * transaction, so only one collector batch of decoded spans is alive at once. Payloads that are
+   * transaction, so only one collector batch of decoded spans is alive at once, while the raw writer
+   * thread stores their raw spans (store/raw/). Payloads that are
    * not OTLP are skipped and logged; the rest of the pull counts. Returns the spans stored.
    */
   private async ingestFrames(cursor: string, frames: readonly Frame[]): Promise<number> {
@@ -264,10 +267,10 @@ class EngineImpl implements Engine {
           undecodable.push(error);
           continue;
         }
-        yield engine.mapped(decoded.spans, decoded.logs);
+        yield { ...engine.mapped(decoded.spans, decoded.logs), frame };
       }
     };
-    const result = this.store.ingestStream(cursor, chunks(this));
+    const result = await this.store.ingestPull(cursor, chunks(this), frames.some((f) => f.kind === 'logs'));
     for (const bad of undecodable) this.log('warn', bad.message);
     this.ingested();
     return result.spans;

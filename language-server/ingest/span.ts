@@ -63,3 +63,7 @@ export interface LogException {
   version: string;
   exception: ExceptionInfo;
 }
+
+/** The same exception (type, message and stack), however it arrived: a span event or a log record. */
+export const sameException = (a: ExceptionInfo, b: ExceptionInfo): boolean =>
+  a.type === b.type && a.message === b.message && a.stacktrace === b.stacktrace;

@@ -3,6 +3,8 @@ import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { APPLICATION_ID, SCHEMA_VERSION, applyMigrations } from './migrations';
 import { Store } from './store';
+import { RAW_SCHEMA_VERSION, attachRaw, rawFileOf, rawFileProblem } from './raw/raw-database';
+import { RawWriterClient, defaultRawWorkerScript } from './raw/raw-client';
 import type { StoreOptions } from './types';
 
 /** The database was written by a newer Prodlens; it is left exactly as it was. */
@@ -41,7 +43,11 @@ const SQLITE_MAGIC = 'SQLite format 3\0';
  */
 export function openStore(file: string, options: StoreOptions = {}): Store {
   const memory = file === ':memory:';
+  const rawFile = rawFileOf(file);
   if (!memory && existsSync(file)) inspectExisting(file);
+  const rawProblem = rawFileProblem(rawFile);
+  if (rawProblem && 'version' in rawProblem) throw new StoreVersionError(rawFile, rawProblem.version, RAW_SCHEMA_VERSION);
+  if (rawProblem) throw new StoreFileError(file, rawProblem.reason);
   else if (!memory && !existsSync(path.dirname(path.resolve(file)))) {
     throw new StoreFileError(file, `its folder ${path.dirname(path.resolve(file))} does not exist`);
   }
@@ -61,8 +67,10 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
     // The setting counts pages, so it follows the page size (4 KiB in stores made before 16 KiB).
     const pageSize = db.pragma('page_size', { simple: true }) as number;
     if (!memory) db.pragma(`wal_autocheckpoint = ${Math.round((40 * 1024 * 1024) / pageSize)}`);
+    attachRaw(db, rawFile);
     applyMigrations(db, version);
-    return new Store(db, options);
+    const script = memory ? undefined : options.rawWorkerScript === undefined ? defaultRawWorkerScript() : (options.rawWorkerScript ?? undefined);
+    return new Store(db, options, script === undefined ? null : new RawWriterClient(script, rawFile));
   } catch (err) {
     db.close();
     throw err;

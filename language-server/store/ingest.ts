@@ -1,17 +1,21 @@
 /**
- * One batch from the collector, written in one transaction (the caller wraps it): raw spans,
- * rollups, traffic mix, error types, deploys, unmapped counts and the cursor. Because the cursor is
- * written with the data, a batch is either fully counted or not at all, and a batch at or before the
- * stored cursor is skipped, so replays cannot double count.
+ * One batch from the collector, written in one transaction (the caller wraps it): rollups, traffic
+ * mix, error types, deploys, unmapped counts and the cursor, and the raw spans through a `RawSink`
+ * (in the same transaction, or by the raw writer thread in its own). Because the cursor is written
+ * with the data, a batch is either fully counted or not at all, and a batch at or before the stored
+ * cursor is skipped, so replays cannot double count.
  */
 import { record } from '../analysis/histogram';
-import type { ExceptionInfo, LogException, SpanRecord } from '../ingest/span';
+import { sameException, type ExceptionInfo, type LogException, type SpanRecord } from '../ingest/span';
 import type { SpanResolution, ThrownHere } from '../mapping/types';
 import { BatchAccumulator } from './batch';
 import { type CountedSpan, type NestedCalls, callKey } from './nested-calls';
 import { SLOWEST_KEPT, addError, addSlow, clipMessage } from './exemplars';
 import type { Tables } from './tables';
+import type { SpanRowInput } from './tables/spans';
 import { mappedByBit } from './tables/rollups';
+import { cursorAdvances } from './cursor';
+import type { RawSink } from './raw/raw-sink';
 import type { Exemplar, IngestChunk, IngestResult } from './types';
 
 const NS_PER_MS = 1e6;
@@ -19,39 +23,56 @@ const NS_PER_MIN = 6e10;
 
 /**
  * A pull streamed in chunks (one per collector batch) into one transaction: each chunk's spans are
- * mapped, counted and stored before the next is decoded, so only one chunk of decoded spans is alive
- * at a time, while rollups, traffic mix and error types accumulate over the whole pull and are
- * written once with the cursor. Nothing is read from `chunks` when the cursor was already applied.
+ * mapped, counted and handed to `raw` before the next is decoded, so only one chunk of decoded spans
+ * is alive at a time, while rollups, traffic mix and error types accumulate over the whole pull and
+ * are written once with the cursor. Nothing is read from `chunks` when the cursor was already applied
+ * and the raw spans stored. A chunk from a collector batch at or before the stored cursor (a pull
+ * replayed after the raw writer fell behind a crash) is not counted again; its raw spans are stored
+ * if the raw cursor is before it.
  */
-export function ingestChunks(t: Tables, cursor: string | null, chunks: Iterable<IngestChunk>, nested: NestedCalls, arrivedAtMs?: number): IngestResult {
-  if (!cursorAdvances(t.meta.get('pull_cursor'), cursor)) return { applied: false, spans: 0, logs: 0 };
+export function ingestChunks(t: Tables, cursor: string | null, chunks: Iterable<IngestChunk>, nested: NestedCalls, raw: RawSink, arrivedAtMs?: number): IngestResult {
+  const counted = t.meta.get('pull_cursor');
+  const applies = cursorAdvances(counted, cursor);
+  if (!applies && !(cursor !== null && /^\d{1,30}$/.test(cursor) && raw.wants(BigInt(cursor)))) return { applied: false, spans: 0, logs: 0 };
   const acc = new BatchAccumulator(t.meta.getNumber('coarsened_before_min'));
   const arrivedMs = arrivedAtMs ?? Date.now();
   const parents = new ParentFunctions();
-  let bytes = 0;
   let spans = 0;
   let logs = 0;
   for (const chunk of chunks) {
-    const ingested = ingestLogs(t, acc, chunk, arrivedMs);
-    bytes += ingested.bytes;
+    const seq = chunk.frame?.seq ?? null;
+    const count = seq === null ? applies : cursorAdvances(counted, seq.toString());
+    const store = raw.wants(seq);
+    if (!count) {
+      if (store) for (const item of chunk.spans) raw.span(rawRow(t, item.span, item.resolution.mapped ? t.functions.idFor(item.resolution.fn) : null, null));
+      raw.endChunk(chunk);
+      continue;
+    }
+    const attached = ingestLogs(t, acc, chunk, raw, arrivedMs);
     parents.add(t, chunk);
     for (const item of chunk.spans) {
-      const extra = ingested.attached.get(spanKey(item.span.traceId, item.span.spanId));
+      const extra = attached.get(spanKey(item.span.traceId, item.span.spanId)) ?? null;
       const fnId = item.resolution.mapped ? t.functions.idFor(item.resolution.fn) : null;
       const call = fnId === null ? 'unmapped' : countAs(item.span, fnId, parents, nested, acc);
       if (call === 'counted' && item.resolution.mapped && item.span.parentSpanId !== null) {
         nested.rememberChild(callKey(item.span.traceId, item.span.parentSpanId), countedSpan(t, item.span, fnId!, item.resolution));
       }
-      bytes += ingestSpan(t, acc, item.span, item.resolution, fnId, call, item.thrown, extra ?? null);
+      ingestSpan(t, acc, item.span, item.resolution, fnId, call, item.thrown, extra);
+      if (store) raw.span(rawRow(t, item.span, fnId, extra));
     }
+    raw.endChunk(chunk);
     spans += chunk.spans.length;
     logs += chunk.logs.length;
   }
   acc.flush(t);
   expirePendingLogs(t, arrivedMs - PENDING_LOG_WAIT_MS, 1_000);
-  if (bytes !== 0) t.meta.set('raw_bytes', String(t.meta.getNumber('raw_bytes') + bytes));
-  if (cursor !== null) t.meta.set('pull_cursor', cursor);
+  raw.finish(cursor);
+  if (cursor !== null && applies) t.meta.set('pull_cursor', cursor);
   return { applied: true, spans, logs };
+}
+
+function rawRow(t: Tables, s: SpanRecord, fnId: number | null, extra: ExceptionInfo[] | null): SpanRowInput {
+  return { span: s, fnId, seriesId: t.series.idFor(s), durationUs: durationUsOf(s), exceptions: extra ? [...s.exceptions, ...extra] : s.exceptions };
 }
 
 /**
@@ -102,17 +123,7 @@ function countedSpan(t: Tables, s: SpanRecord, fnId: number, res: Extract<SpanRe
 
 const durationUsOf = (s: SpanRecord): number => (Number.isFinite(s.durationNs) && s.durationNs > 0 ? s.durationNs / 1000 : 0);
 
-/** Cursors are decimal batch sequence numbers (protocol/collector.ts); anything else is taken as new. */
-export function cursorAdvances(stored: string | null, next: string | null): boolean {
-  if (stored === null || next === null) return true;
-  if (!/^\d{1,30}$/.test(stored) || !/^\d{1,30}$/.test(next)) return stored !== next;
-  return BigInt(next) > BigInt(stored);
-}
-
 const spanKey = callKey;
-
-const sameException = (a: ExceptionInfo, b: ExceptionInfo): boolean =>
-  a.type === b.type && a.message === b.message && a.stacktrace === b.stacktrace;
 
 /** Exception log records kept waiting for their span (pending_log_exceptions) at most. */
 export const PENDING_LOGS_MAX = 10_000;
@@ -131,12 +142,12 @@ function ingestLogs(
   t: Tables,
   acc: BatchAccumulator,
   batch: IngestChunk,
+  raw: RawSink,
   arrivedMs: number,
-): { attached: Map<string, ExceptionInfo[]>; bytes: number } {
+): Map<string, ExceptionInfo[]> {
   const attached = new Map<string, ExceptionInfo[]>();
-  let bytes = 0;
   let pending = t.pendingLogs.count();
-  if (batch.logs.length === 0 && pending === 0) return { attached, bytes };
+  if (batch.logs.length === 0 && pending === 0) return attached;
   const inBatch = new Map<string, { span: SpanRecord; resolution: SpanResolution }>();
   for (const item of batch.spans) inBatch.set(spanKey(item.span.traceId, item.span.spanId), item);
 
@@ -162,10 +173,10 @@ function ingestLogs(
       attached.set(key, list);
       if (local.resolution.mapped) spanFnId = t.functions.idFor(local.resolution.fn);
     } else if (log.traceId !== '' && log.spanId !== '') {
-      const stored = t.spans.find(log.traceId, log.spanId);
+      const stored = raw.find(log.traceId, log.spanId);
       if (stored) {
         if (stored.exceptions.some((e) => sameException(e, log.exception))) continue;
-        bytes += t.spans.setExceptions(stored, [...stored.exceptions, log.exception]);
+        raw.attach(stored, log.exception);
         spanFnId = stored.fnId;
       } else if (pending < PENDING_LOGS_MAX) {
         t.pendingLogs.add(log, thrown, arrivedMs);
@@ -175,7 +186,7 @@ function ingestLogs(
     }
     countLogException(t, acc, log, thrown, spanFnId);
   }
-  return { attached, bytes };
+  return attached;
 }
 
 /**
@@ -207,7 +218,7 @@ function countLogException(t: Tables, acc: BatchAccumulator, log: LogException, 
   acc.errorType(log.service, log.environment, log.version, fnId, log.exception.type, atMs, clipMessage(log.exception.message));
 }
 
-/** Adds one span to the batch's aggregates and stores it raw; returns its estimated bytes. */
+/** Adds one span to the batch's aggregates. */
 function ingestSpan(
   t: Tables,
   acc: BatchAccumulator,
@@ -217,7 +228,7 @@ function ingestSpan(
   call: 'counted' | 'nested' | 'unmapped',
   thrown: ThrownHere | null,
   extra: ExceptionInfo[] | null,
-): number {
+): void {
   const durationUs = durationUsOf(s);
   const startNs = Number(s.startNs);
   const minute = Math.floor(startNs / NS_PER_MIN);
@@ -268,8 +279,6 @@ function ingestSpan(
     acc.route({ seriesId, route: s.name, minute }, isError);
   }
   if (s.version !== '') acc.deploy(s.service, s.environment, s.version, s.commit, atMs);
-
-  return t.spans.insert({ span: s, fnId, seriesId, durationUs, exceptions: extra ? [...s.exceptions, ...extra] : s.exceptions });
 }
 
 function exemplarOf(s: SpanRecord, durationUs: number, startMs: number): Exemplar {

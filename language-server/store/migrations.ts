@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import schemaSql from './schema.sql';
 import hourRollupsSql from './migrations/002-hour-rollups.sql';
 import deployMarkersSql from './migrations/003-deploy-markers.sql';
+import rawSpansFileSql from './migrations/004-raw-spans-file.sql';
 
 /**
  * Versioned schema migrations. `PRAGMA user_version` holds the version a database is at; each entry
@@ -20,6 +21,8 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', sql: schemaSql },
   { version: 2, name: 'hour-rollups', sql: hourRollupsSql },
   { version: 3, name: 'deploy-markers', sql: deployMarkersSql },
+  // Needs the raw-span file attached as `raw` (raw/raw-database.ts), as openStore does first.
+  { version: 4, name: 'raw-spans-file', sql: rawSpansFileSql },
 ].sort((a, b) => a.version - b.version);
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -32,15 +32,17 @@ export function splitNamed(source: string, file: string): Map<string, string> {
   return out;
 }
 
+/** `subset`: prepare only `names` of a file that holds more (a connection that cannot run the rest). */
 export function prepareNamed<N extends string>(
   db: Database,
   source: string,
   file: string,
   names: readonly N[],
+  subset = false,
 ): Record<N, Statement> {
   const sql = splitNamed(source, file);
   const extra = [...sql.keys()].filter((k) => !(names as readonly string[]).includes(k));
-  if (extra.length > 0) throw new NamedStatementsError(`${file}: unexpected statements ${extra.join(', ')}`);
+  if (extra.length > 0 && !subset) throw new NamedStatementsError(`${file}: unexpected statements ${extra.join(', ')}`);
   const out = {} as Record<N, Statement>;
   for (const name of names) {
     const text = sql.get(name);

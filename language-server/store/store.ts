@@ -3,6 +3,9 @@ import type { FunctionStats } from '@protocol/model';
 import type { DeployMarker } from '@protocol/collector';
 import type { FunctionRef } from '../mapping/types';
 import { ingestChunks } from './ingest';
+import { cursorAdvances } from './cursor';
+import type { RawWriterClient } from './raw/raw-client';
+import { InlineRawSink, WorkerRawSink, type RawSink } from './raw/raw-sink';
 import { NestedCalls } from './nested-calls';
 import { DEFAULT_RETENTION, maintain } from './maintenance';
 import { functionDetail, functionStats, versionRollups } from './queries';
@@ -37,18 +40,25 @@ export class DeployMarkerError extends Error {
 export class Store {
   private readonly t: Tables;
   private readonly retention: RetentionOptions;
-  private readonly ingestTx: Transaction<(cursor: string | null, chunks: Iterable<IngestChunk>, arrivedMs?: number) => IngestResult>;
+  private readonly ingestTx: Transaction<(cursor: string | null, chunks: Iterable<IngestChunk>, raw: RawSink, arrivedMs?: number) => IngestResult>;
   private readonly nested = new NestedCalls();
 
+  /** @param rawWriter the raw writer thread; null writes raw spans on this connection. */
   constructor(
     private readonly db: Database,
     options: StoreOptions,
+    private readonly rawWriter: RawWriterClient | null = null,
   ) {
     this.t = prepareTables(db);
     this.retention = { ...DEFAULT_RETENTION, ...options.retention };
-    this.ingestTx = db.transaction((cursor: string | null, chunks: Iterable<IngestChunk>, arrivedMs?: number) =>
-      ingestChunks(this.t, cursor, chunks, this.nested, arrivedMs),
+    this.ingestTx = db.transaction((cursor: string | null, chunks: Iterable<IngestChunk>, raw: RawSink, arrivedMs?: number) =>
+      ingestChunks(this.t, cursor, chunks, this.nested, raw, arrivedMs),
     );
+  }
+
+  /** Whether a raw writer thread stores the raw spans of pulls (`ingestPull`). */
+  get rawWriterThread(): boolean {
+    return this.rawWriter !== null;
   }
 
   /** Writes a pulled batch and its cursor in one transaction; a batch at or before the stored cursor is skipped. */
@@ -61,8 +71,36 @@ export class Store {
    * chunks are produced (decoded, mapped) while it is open, one at a time.
    */
   ingestStream(cursor: string | null, chunks: Iterable<IngestChunk>, arrivedMs?: number): IngestResult {
+    return this.ingestWith(cursor, chunks, new InlineRawSink(this.t), arrivedMs);
+  }
+
+  /**
+   * A pull, as `ingestStream`, with its raw spans stored by the raw writer thread while this thread
+   * counts them: the rollups commit first, then the raw spans with their own cursor, and the promise
+   * resolves once both have. Should the raw commit fail, the rollups stay counted and the next start
+   * pulls again from the raw cursor (`cursor()`), storing only what is missing.
+   * @param trackSpans the pull has log records, which may join spans written earlier in it.
+   */
+  async ingestPull(cursor: string | null, chunks: Iterable<IngestChunk>, trackSpans: boolean): Promise<IngestResult> {
+    const writer = this.rawWriter;
+    if (!writer) return this.ingestStream(cursor, chunks);
+    let result: IngestResult;
     try {
-      const result = this.ingestTx.immediate(cursor, chunks, arrivedMs);
+      result = this.ingestWith(cursor, chunks, new WorkerRawSink(this.t, writer, trackSpans));
+    } catch (err) {
+      await writer.rollback().catch(() => undefined);
+      throw err;
+    }
+    await writer.commit(cursor);
+    return result;
+  }
+
+  private ingestWith(cursor: string | null, chunks: Iterable<IngestChunk>, raw: RawSink, arrivedMs?: number): IngestResult {
+    try {
+      // Deferred, not immediate: BEGIN IMMEDIATE would lock every attached file, the raw-span file
+      // too, and the raw writer thread would wait for this transaction instead of running beside it.
+      // The first write takes the main file's lock; no other connection writes that file.
+      const result = this.ingestTx.deferred(cursor, chunks, raw, arrivedMs);
       this.nested.commit();
       return result;
     } catch (err) {
@@ -74,8 +112,12 @@ export class Store {
     }
   }
 
+  /** Where the next pull starts: the earlier of the rollups' cursor and the raw spans' (they commit apart). */
   cursor(): string | null {
-    return this.t.meta.get('pull_cursor');
+    const counted = this.t.meta.get('pull_cursor');
+    const stored = this.t.rawMeta.get('raw_cursor');
+    if (counted === null || stored === null) return null;
+    return cursorAdvances(stored, counted) ? stored : counted;
   }
 
   collectorId(): string | null {
@@ -91,6 +133,7 @@ export class Store {
       if (this.t.meta.get('collector_id') === id) return;
       this.t.meta.set('collector_id', id);
       this.t.meta.remove('pull_cursor');
+      this.t.rawMeta.remove('raw_cursor');
     }).immediate();
   }
 
@@ -145,15 +188,19 @@ export class Store {
 
   /** Retention and coarsening, bounded per call; call again while `more` is true. */
   maintain(nowMs: number): MaintainResult {
+    // The raw writer holds the raw-span file's write lock for a pull; retention waits for the next call.
+    if (this.rawWriter?.busy) return { spansDeletedByAge: 0, spansDeletedBySize: 0, rollupRowsCoarsened: 0, routeRowsCoarsened: 0, more: false };
     return maintain(this.db, this.t, this.retention, nowMs);
   }
 
   /** Raw spans currently stored and their estimated bytes (what the size bound counts). */
   rawSpanUsage(): { spans: number; bytes: number } {
-    return { spans: this.t.spans.count(), bytes: this.t.meta.getNumber('raw_bytes') };
+    return { spans: this.t.spans.count(), bytes: this.t.rawMeta.getNumber('raw_bytes') };
   }
 
+  /** Closes the connection and ends the raw writer thread; a pull it had not committed is rolled back. */
   close(): void {
+    this.rawWriter?.terminate();
     this.db.close();
   }
 }

@@ -2,6 +2,7 @@
  * What the store takes in and gives back. Everything here is plain data; only the store touches
  * SQLite.
  */
+import type { Frame } from '../ingest/frames';
 import type { FunctionStats, MappedBy, UnmappedTelemetry } from '@protocol/model';
 import type { DeployMarker } from '@protocol/collector';
 import type { Buckets } from '../analysis/histogram';
@@ -12,6 +13,12 @@ import type { FunctionRef, SpanResolution, ThrownHere } from '../mapping/types';
 export interface IngestChunk {
   spans: Array<{ span: SpanRecord; resolution: SpanResolution; thrown: ThrownHere | null }>;
   logs: Array<{ log: LogException; thrown: ThrownHere | null }>;
+  /**
+   * The collector batch these came from, when they came from one: its sequence number decides what
+   * of it is still to be counted and stored after a restart, and a raw writer thread decodes its
+   * payload again to store the raw spans (raw/raw-sink.ts).
+   */
+  frame?: Frame;
 }
 
 export interface IngestBatch extends IngestChunk {
@@ -188,6 +195,12 @@ export interface StoreOptions {
   /** Milliseconds to wait on a locked database before failing (default 5,000). */
   busyTimeoutMs?: number;
   retention?: Partial<RetentionOptions>;
+  /**
+   * The raw writer thread's script (raw/raw-worker.ts bundled as `dist/raw-worker.js`); default: the
+   * one next to the running bundle. null, a run from sources and in-memory stores write raw spans
+   * on the main thread instead.
+   */
+  rawWorkerScript?: string | null;
 }
 
 export type { DeployMarker, MappedBy };

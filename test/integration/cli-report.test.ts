@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
@@ -91,6 +92,10 @@ describe('prodlens report and prodlens lsp --stdio', () => {
       await exited;
       const after = JSON.parse((await report(fresh, db)).stdout) as ReportJson;
       expect(after.functions.find((f) => f.symbol === 'OrderController.get')!.requests).toBe(total);
+      // The raw spans, written by the raw writer thread with a cursor of their own, are each stored once too.
+      const spans = new Database(path.join(dir, 'killed.spans.db'), { readonly: true });
+      expect(spans.prepare('SELECT count(*) AS n, count(DISTINCT span_id) AS distinctSpans FROM spans').get()).toEqual({ n: total, distinctSpans: total });
+      spans.close();
     } finally {
       await fresh.dispose();
     }

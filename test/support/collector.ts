@@ -40,6 +40,8 @@ export async function startTestCollector(opts: Partial<CollectorOptions> = {}): 
 }
 
 export const CLI = path.resolve(__dirname, '../../dist/cli.js');
+/** The bundled raw writer thread (`node esbuild.mjs` builds it), for engines run from sources. */
+export const RAW_WORKER = path.resolve(__dirname, '../../dist/raw-worker.js');
 
 export interface SpawnedCollector {
   httpUrl: string;

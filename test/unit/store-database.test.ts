@@ -24,8 +24,15 @@ describe('opening a store file', () => {
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(raw.pragma('page_size', { simple: true })).toBe(16384);
     const tables = (raw.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as Array<{ name: string }>).map((r) => r.name);
-    expect(tables).toEqual(['deploy_markers', 'deploys', 'error_types', 'fn_hour', 'fn_rollup', 'functions', 'meta', 'pending_log_exceptions', 'route_minute', 'series', 'spans', 'unmapped']);
+    expect(tables).toEqual(['deploy_markers', 'deploys', 'error_types', 'fn_hour', 'fn_rollup', 'functions', 'meta', 'pending_log_exceptions', 'route_minute', 'series', 'unmapped']);
     raw.close();
+    // Raw spans live in a file of their own next to it, with their cursor and byte count.
+    const spans = new Database(tmp.file('store.spans.db'), { readonly: true });
+    expect(spans.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(spans.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all()).toEqual([{ name: 'raw_meta' }, { name: 'spans' }]);
+    expect(spans.prepare('SELECT count(*) AS n FROM spans').get()).toEqual({ n: 3 });
+    expect(spans.prepare(`SELECT value FROM raw_meta WHERE key = 'raw_cursor'`).get()).toEqual({ value: '17' });
+    spans.close();
 
     const b = openStore(file);
     expect(b.cursor()).toBe('17');

@@ -5,6 +5,7 @@ import { FunctionsTable } from './functions';
 import { FunctionRoutesTable } from './function-routes';
 import { MetaTable } from './meta';
 import { PendingLogsTable } from './pending-logs';
+import { RawMetaTable } from '../raw/raw-meta';
 import { RollupsTable } from './rollups';
 import { RoutesTable } from './routes';
 import { SeriesTable } from './series';
@@ -24,6 +25,8 @@ export interface Tables {
   deploys: DeploysTable;
   unmapped: UnmappedTable;
   pendingLogs: PendingLogsTable;
+  /** raw_meta of the attached raw-span file (raw/raw-schema.sql). */
+  rawMeta: RawMetaTable;
 }
 
 export function prepareTables(db: Database): Tables {
@@ -39,5 +42,6 @@ export function prepareTables(db: Database): Tables {
     deploys: new DeploysTable(db),
     unmapped: new UnmappedTable(db),
     pendingLogs: new PendingLogsTable(db),
+    rawMeta: new RawMetaTable(db),
   };
 }

@@ -71,18 +71,13 @@ export class SpansTable {
   private readonly q;
   private readonly resourcePrefix: { resource: Attributes | null; prefix: string } = { resource: null, prefix: '' };
 
-  constructor(db: Database) {
-    this.q = prepareNamed(db, sql, 'tables/spans.sql', [
-      'insert',
-      'bySpanId',
-      'setExceptions',
-      'byTrace',
-      'recentForFunction',
-      'outliersForFunction',
-      'deleteExpired',
-      'deleteOldest',
-      'count',
-    ] as const);
+  /**
+   * @param writerOnly prepare only what the raw writer thread runs (insert, find, setExceptions): its
+   * connection has the raw-span file alone, without the main file's tables the reads join.
+   */
+  constructor(db: Database, writerOnly = false) {
+    const all = ['insert', 'bySpanId', 'setExceptions', 'byTrace', 'recentForFunction', 'outliersForFunction', 'deleteExpired', 'deleteOldest', 'count'] as const;
+    this.q = prepareNamed(db, sql, 'tables/spans.sql', writerOnly ? all.slice(0, 3) : all, writerOnly);
   }
 
   /** Inserts one raw span; returns its estimated size in bytes. */
