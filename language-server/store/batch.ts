@@ -1,12 +1,13 @@
 /**
  * Per-batch accumulation: every span adds to JS maps keyed like the tables, and `flush` writes one
  * upsert per key. A batch of thousands of spans over a few hundred functions thus costs a few
- * hundred rollup reads and writes, not thousands.
+ * hundred rollup reads and writes, not thousands. Hour rollups (fn_hour) are written here only for
+ * late spans of hours maintenance has already rolled; the hours live ingest fills are rolled later.
  */
 import type { UnmappedReason } from '@protocol/model';
 import { type ErrorTypeAdd } from './tables/error-types';
 import type { DeploySeen } from './tables/deploys';
-import { type CallCounts, type RollupKey, type RollupValue, emptyRollup, mergeRollup } from './tables/rollups';
+import { type CallCounts, type RollupKey, type RollupValue, emptyRollup, mergeRollup, settleHourRollupsTo } from './tables/rollups';
 import type { CountedSpan } from './nested-calls';
 import type { RouteKey } from './tables/routes';
 import type { UnmappedAdd } from './tables/unmapped';
@@ -45,10 +46,11 @@ export class BatchAccumulator {
     this.uncounted.push({ key: this.rollupKey(c.seriesId, c.fnId, c.minute), call: c });
   }
 
-  /** The batch's rollups summed per whole hour, for fn_hour (migration 002). */
-  private hours(): Map<string, { key: Omit<RollupKey, 'widthMin'>; value: RollupValue }> {
+  /** The batch's rollups before `beforeMin` (a whole hour) summed per hour, for fn_hour (migration 002). */
+  private hours(beforeMin: number): Map<string, { key: Omit<RollupKey, 'widthMin'>; value: RollupValue }> {
     const out = new Map<string, { key: Omit<RollupKey, 'widthMin'>; value: RollupValue }>();
     for (const { key, value } of this.rollups.values()) {
+      if (key.minute >= beforeMin) continue;
       const hour = Math.floor(key.minute / 60) * 60;
       const k = `${hour}/${key.fnId}/${key.seriesId}`;
       let entry = out.get(k);
@@ -112,10 +114,14 @@ export class BatchAccumulator {
   }
 
   flush(t: Tables): void {
+    const rolledToMin = settleHourRollupsTo(t.meta, t.rollups, Date.now());
     for (const { key, value } of this.rollups.values()) t.rollups.add(key, value);
     // After the minute rows are written: summing into hours may share exemplar objects with them.
-    for (const { key, value } of this.hours().values()) t.rollups.addHour(key, value);
-    for (const { key, call } of this.uncounted) t.rollups.subtract(key, call);
+    for (const { key, value } of this.hours(rolledToMin).values()) t.rollups.addHour(key, value);
+    for (const { key, call } of this.uncounted) {
+      t.rollups.subtract(key, call);
+      if (key.minute < rolledToMin) t.rollups.subtractHour(key, call);
+    }
     for (const { key, count, errors } of this.routes.values()) t.routes.add(key, count, errors);
     for (const e of this.errorTypes.values()) t.errorTypes.add(e);
     for (const d of this.deploys.values()) t.deploys.seen(d);

@@ -1,16 +1,19 @@
 /**
- * Retention and coarsening in bounded chunks. Each chunk is its own short transaction, and a call
+ * Retention, coarsening and hour rollups in bounded chunks. Each chunk is its own short transaction, and a call
  * stops after `maxChunks` of them with `more: true`, so the caller can spread the work over ticks
  * and ingest or a query never waits long behind it.
  */
 import type { Database } from 'better-sqlite3';
 import { PENDING_LOG_WAIT_MS, expirePendingLogs } from './ingest';
 import type { Tables } from './tables';
+import { settleHourRollupsTo } from './tables/rollups';
 import type { MaintainResult, RetentionOptions } from './types';
 
 const MS_PER_MIN = 60_000;
 /** Spans stamped further than this ahead of now are treated as expired once they are the oldest arrivals. */
 const FUTURE_SKEW_MS = 24 * 3_600_000;
+/** An hour is rolled into fn_hour this long after it ends; spans of it that arrive later still reach fn_hour, one upsert each. */
+const HOUR_ROLL_GRACE_MS = 5 * MS_PER_MIN;
 
 export const DEFAULT_RETENTION: RetentionOptions = {
   rawMaxAgeMs: 3 * 24 * 3_600_000,
@@ -27,6 +30,7 @@ export function maintain(db: Database, t: Tables, r: RetentionOptions, nowMs: nu
   // Coarsening works on whole hours: a minute row is folded only once its hour is entirely older
   // than the cutoff, so an hour row never receives minutes again after the fact.
   const cutoffMin = Math.floor((nowMs - r.coarsenAfterMs) / MS_PER_MIN / 60) * 60;
+  const rollToMin = Math.floor((nowMs - HOUR_ROLL_GRACE_MS) / MS_PER_MIN / 60) * 60;
 
   const steps: Array<() => number> = [
     () => {
@@ -36,7 +40,7 @@ export function maintain(db: Database, t: Tables, r: RetentionOptions, nowMs: nu
       return d.count;
     },
     () => {
-      if (t.meta.getNumber('raw_bytes') <= r.rawMaxBytes) return 0;
+      if (t.rawMeta.getNumber('raw_bytes') <= r.rawMaxBytes) return 0;
       const d = t.spans.deleteOldest(r.chunkRows);
       adjustRawBytes(t, -d.bytes);
       result.spansDeletedBySize += d.count;
@@ -56,6 +60,15 @@ export function maintain(db: Database, t: Tables, r: RetentionOptions, nowMs: nu
       const n = t.routes.coarsen(cutoffMin, r.chunkRows);
       result.routeRowsCoarsened += n;
       return n;
+    },
+    () => {
+      const done = settleHourRollupsTo(t.meta, t.rollups, nowMs);
+      if (rollToMin <= done) return 0;
+      // Whole hours per transaction, with the mark, so ingest sees an hour either unrolled (it
+      // writes fn_rollup alone) or rolled (it writes fn_hour too), never half rolled.
+      const { rolledToMin, rows } = t.rollups.rollHours(done, rollToMin, r.chunkRows);
+      t.meta.set('hour_rollups_to_min', String(rolledToMin));
+      return rows;
     },
     // Exception logs whose span never came are counted without it, even when no batch arrives.
     () => expirePendingLogs(t, nowMs - PENDING_LOG_WAIT_MS, r.chunkRows),
@@ -79,5 +92,5 @@ export function maintain(db: Database, t: Tables, r: RetentionOptions, nowMs: nu
 }
 
 function adjustRawBytes(t: Tables, delta: number): void {
-  if (delta !== 0) t.meta.set('raw_bytes', String(Math.max(0, t.meta.getNumber('raw_bytes') + delta)));
+  t.rawMeta.addBytes(delta);
 }

@@ -7,7 +7,18 @@ import { type Buckets, bucketIndex, bucketLower, quantile } from '../analysis/hi
 import type { FunctionRef } from '../mapping/types';
 import { type ExemplarSet, emptyExemplars, mergeExemplars } from './exemplars';
 import type { Tables } from './tables';
-import { type CountRow, type RollupRow, type RollupValue, addCounts, decodeRollup, emptyRollup, mappedByList, mergeRollup, rowFunction } from './tables/rollups';
+import {
+  type CountRow,
+  type RollupRow,
+  type RollupValue,
+  addCounts,
+  decodeRollup,
+  emptyRollup,
+  hourRollupsTo,
+  mappedByList,
+  mergeRollup,
+  rowFunction,
+} from './tables/rollups';
 import type {
   DetailOptions,
   FunctionDetail,
@@ -26,18 +37,21 @@ export function windowMinutes(w: TimeWindow): { fromMin: number; toMin: number }
 }
 
 /**
- * A window split for reading: its whole hours from fn_hour, the ragged minutes at either end from
- * fn_rollup. Windows shorter than two hours, and hours before fn_hour is complete, read fn_rollup
- * alone. Edge reads count fn_rollup's coarsened hour rows whole, as every window read always has.
+ * A window split for reading: its whole hours that fn_hour holds complete, [hoursFromMin,
+ * hoursToMin) (meta 'hour_rollups_from_min' and 'hour_rollups_to_min'), from fn_hour; the rest from
+ * fn_rollup: the ragged minutes at either end, and the hours before fn_hour is complete or not yet
+ * rolled into it (the current hour, at least). Windows with less than an hour of such whole hours
+ * read fn_rollup alone. Edge reads count fn_rollup's coarsened hour rows whole, as every window
+ * read always has; every edge boundary inside the window is a whole hour, so none is split.
  */
 export interface WindowPlan {
   hours: { fromMin: number; toMin: number } | null;
   edges: Array<{ fromMin: number; toMin: number }>;
 }
 
-export function planWindow(fromMin: number, toMin: number, hoursFromMin: number): WindowPlan {
+export function planWindow(fromMin: number, toMin: number, hoursFromMin: number, hoursToMin: number): WindowPlan {
   const hourFrom = Math.max(Math.ceil(fromMin / 60) * 60, Math.ceil(hoursFromMin / 60) * 60);
-  const hourTo = Math.floor(toMin / 60) * 60;
+  const hourTo = Math.min(Math.floor(toMin / 60) * 60, Math.floor(hoursToMin / 60) * 60);
   if (hourTo - hourFrom < 60) return { hours: null, edges: [{ fromMin, toMin }] };
   const edges = [];
   if (fromMin < hourFrom) edges.push({ fromMin, toMin: hourFrom });
@@ -46,7 +60,7 @@ export function planWindow(fromMin: number, toMin: number, hoursFromMin: number)
 }
 
 function plan(t: Tables, fromMin: number, toMin: number): WindowPlan {
-  return planWindow(fromMin, toMin, t.meta.getNumber('hour_rollups_from_min'));
+  return planWindow(fromMin, toMin, t.meta.getNumber('hour_rollups_from_min'), hourRollupsTo(t.meta, t.rollups, Date.now()));
 }
 
 function windowRows(t: Tables, fromMin: number, toMin: number, q: Pick<StatsQuery, 'files' | 'services' | 'environments'>): CountRow[] {

@@ -83,7 +83,8 @@ export class Store {
    */
   async ingestPull(cursor: string | null, chunks: Iterable<IngestChunk>, trackSpans: boolean): Promise<IngestResult> {
     const writer = this.rawWriter;
-    if (!writer) return this.ingestStream(cursor, chunks);
+    // A writer that died leaves the raw spans to this thread; the pull it failed is replayed from the raw cursor.
+    if (!writer || writer.failure) return this.ingestStream(cursor, chunks);
     let result: IngestResult;
     try {
       result = this.ingestWith(cursor, chunks, new WorkerRawSink(this.t, writer, trackSpans));

@@ -48,6 +48,8 @@ export function attachRaw(db: Database.Database, rawFile: string): void {
     db.pragma('raw.journal_mode = WAL');
   }
   db.pragma('raw.synchronous = NORMAL');
+  // Hover and trace reads go through this connection; the main file's 64 MiB is not shared with it.
+  db.pragma('raw.cache_size = -32768');
   if (version === 0) {
     db.transaction(() => {
       db.exec(rawSchemaSql.replace(/CREATE (TABLE|INDEX) /g, 'CREATE $1 raw.'));

@@ -5,10 +5,11 @@ import sql from './meta.sql';
 /**
  * pull_cursor: the collector cursor of the last batch ingested. collector_id: whose cursor it is.
  * raw_bytes: estimated bytes of the raw spans stored. coarsened_before_min: no minute rollup rows
- * exist before this Unix minute (they are hour rows). hour_rollups_from_min: fn_hour is complete
- * from this Unix minute on (migration 002).
+ * exist before this Unix minute (they are hour rows). hour_rollups_from_min and hour_rollups_to_min:
+ * fn_hour (migration 002) is complete for the whole hours between them (tables/rollups.ts
+ * `hourRollupsTo`); the first is set by the migration, the second moves as maintenance rolls hours.
  */
-export type MetaKey = 'pull_cursor' | 'collector_id' | 'raw_bytes' | 'coarsened_before_min' | 'hour_rollups_from_min';
+export type MetaKey = 'pull_cursor' | 'collector_id' | 'raw_bytes' | 'coarsened_before_min' | 'hour_rollups_from_min' | 'hour_rollups_to_min';
 
 export class MetaTable {
   private readonly q;

@@ -71,6 +71,7 @@ LIMIT ?;
 DELETE FROM fn_rollup WHERE minute = ? AND fn_id = ? AND width_min = 1 AND series_id = ?;
 
 -- Hour rollups (fn_hour, migration 002): the same upsert and reads, whole hours in [from, to).
+-- Ingest upserts only hours already rolled (late spans); maintenance rolls the others from fn_rollup.
 -- name: addHour
 INSERT INTO fn_hour (hour, fn_id, series_id, count, errors, thrown_here,
                      sum_us, min_us, max_us, hist, mapped_by, confidence_sum, ambiguous, exemplars)
@@ -116,6 +117,27 @@ SELECT r.fn_id AS fnId, f.file, f.qualified_name AS qualifiedName, f.line, s.ser
        r.hist, r.mapped_by AS mappedBy, r.confidence_sum AS confidenceSum, r.ambiguous, r.exemplars
 FROM fn_hour r JOIN functions f ON f.id = r.fn_id JOIN series s ON s.id = r.series_id
 WHERE r.fn_id = @fnId AND r.hour >= @from AND r.hour < @to;
+
+-- Rolling hours into fn_hour (RollupsTable.rollHours): where the next hour with rows starts, that
+-- hour's rows in the order `coarsen` merges them (its coarsened hour row first, then minutes), and
+-- the fn_hour rows the roll replaces. The newest row tells a store without a roll mark where its
+-- fn_hour ends (tables/rollups.ts `hourRollupsTo`).
+-- name: firstMinute
+SELECT minute FROM fn_rollup WHERE minute >= ? AND minute < ? ORDER BY minute LIMIT 1;
+
+-- name: lastMinute
+SELECT minute FROM fn_rollup ORDER BY minute DESC LIMIT 1;
+
+-- name: hourRows
+SELECT minute, fn_id AS fnId, series_id AS seriesId, count, errors, thrown_here AS thrownHere,
+       sum_us AS sumUs, min_us AS minUs, max_us AS maxUs, hist, mapped_by AS mappedBy,
+       confidence_sum AS confidenceSum, ambiguous, exemplars
+FROM fn_rollup
+WHERE minute >= ? AND minute < ?
+ORDER BY minute, width_min DESC;
+
+-- name: deleteHours
+DELETE FROM fn_hour WHERE hour >= ? AND hour < ?;
 
 -- Taking a nested call back out of its rows (store/nested-calls.ts): read, subtract in JS, write.
 -- name: counts

@@ -4,6 +4,7 @@ import { type Buckets, bucketIndex, decodeBuckets, encodeBuckets, mergeInto } fr
 import type { FunctionRef } from '../../mapping/types';
 import { type ExemplarSet, emptyExemplars, mergeExemplars, parseExemplars, serializeExemplars } from '../exemplars';
 import { prepareNamed } from '../named-statements';
+import type { MetaTable } from './meta';
 import sql from './rollups.sql';
 
 /**
@@ -277,6 +278,10 @@ export class RollupsTable {
       'setCounts',
       'hourCounts',
       'setHourCounts',
+      'firstMinute',
+      'lastMinute',
+      'hourRows',
+      'deleteHours',
     ] as const);
   }
 
@@ -292,15 +297,19 @@ export class RollupsTable {
   }
 
   /**
-   * Takes one call out of the fn_rollup row at `key` and its fn_hour row: count, errors, sum,
-   * histogram, confidence. Min, max and exemplars cannot be taken back and stay as they are.
+   * Takes one call out of the fn_rollup row at `key`: count, errors, sum, histogram, confidence.
+   * Min, max and exemplars cannot be taken back and stay as they are.
    */
   subtract(key: RollupKey, call: CallCounts): void {
-    const hour = { seriesId: key.seriesId, fnId: key.fnId, minute: Math.floor(key.minute / 60) * 60 };
     const row = this.q.counts.get(key) as StoredCounts | undefined;
     if (row) this.q.setCounts.run({ ...key, ...without(row, call) });
-    const hourRow = this.q.hourCounts.get(hour) as StoredCounts | undefined;
-    if (hourRow) this.q.setHourCounts.run({ ...hour, ...without(hourRow, call) });
+  }
+
+  /** Takes the same call out of its fn_hour row, for an hour already rolled. */
+  subtractHour(key: RollupKey, call: CallCounts): void {
+    const hour = { seriesId: key.seriesId, fnId: key.fnId, minute: Math.floor(key.minute / 60) * 60 };
+    const row = this.q.hourCounts.get(hour) as StoredCounts | undefined;
+    if (row) this.q.setHourCounts.run({ ...hour, ...without(row, call) });
   }
 
   /** fn_hour rows of the whole hours in [fromMin, toMin) (both multiples of 60). */
@@ -334,20 +343,89 @@ export class RollupsTable {
    */
   coarsen(fromMin: number, cutoffMin: number, limit: number): number {
     const rows = this.q.oldMinuteRows.all(fromMin, cutoffMin, limit) as OldRow[];
-    const hours = new Map<string, { key: RollupKey; value: RollupValue }>();
-    for (const row of rows) {
-      const hour = Math.floor(row.minute / 60) * 60;
-      const k = `${row.fnId}/${hour}/${row.seriesId}`;
-      let acc = hours.get(k);
-      if (!acc) {
-        const key: RollupKey = { seriesId: row.seriesId, fnId: row.fnId, minute: hour, widthMin: 60 };
-        acc = { key, value: emptyRollup() };
-        hours.set(k, acc);
-      }
-      mergeRollup(acc.value, decodeRollup(row));
-      this.q.deleteRow.run(row.minute, row.fnId, row.seriesId);
-    }
-    for (const { key, value } of hours.values()) this.add(key, value);
+    for (const row of rows) this.q.deleteRow.run(row.minute, row.fnId, row.seriesId);
+    for (const { key, value } of sumPerHour(rows)) this.add(key, value);
     return rows.length;
   }
+
+  /**
+   * Rolls whole hours from `fromMin` towards `toMin` (both multiples of 60) into fn_hour: an hour's
+   * fn_hour rows are replaced by the sums of its fn_rollup rows, minute and coarsened hour rows
+   * alike, so rolling again, or over an hour fn_hour already holds part of, changes nothing. Hours
+   * without fn_rollup rows are passed over in one step. Stops after the hour that brings the rows
+   * read to `limit`, and returns how far it rolled and the rows it read. Run inside a transaction
+   * that moves the mark (meta 'hour_rollups_to_min') to the returned minute.
+   */
+  rollHours(fromMin: number, toMin: number, limit: number): { rolledToMin: number; rows: number } {
+    let at = fromMin;
+    let rows = 0;
+    while (at < toMin && rows < limit) {
+      const first = this.q.firstMinute.get(at, toMin) as { minute: number } | undefined;
+      const end = first ? Math.floor(first.minute / 60) * 60 + 60 : toMin;
+      this.q.deleteHours.run(at, end);
+      if (first) {
+        const hourRows = this.q.hourRows.all(end - 60, end) as OldRow[];
+        for (const { key, value } of sumPerHour(hourRows)) this.addHour(key, value);
+        rows += hourRows.length;
+      }
+      at = end;
+    }
+    return { rolledToMin: at, rows };
+  }
+
+  /** The minute of the newest fn_rollup row, or null when there is none. */
+  lastMinute(): number | null {
+    const row = this.q.lastMinute.get() as { minute: number } | undefined;
+    return row ? row.minute : null;
+  }
+}
+
+/** Rows summed per function, series and whole hour, each merged in the order given (`coarsen`'s minute order). */
+function sumPerHour(rows: OldRow[]): Iterable<{ key: RollupKey; value: RollupValue }> {
+  const hours = new Map<string, { key: RollupKey; value: RollupValue }>();
+  for (const row of rows) {
+    const hour = Math.floor(row.minute / 60) * 60;
+    const k = `${row.fnId}/${hour}/${row.seriesId}`;
+    let acc = hours.get(k);
+    if (!acc) {
+      acc = { key: { seriesId: row.seriesId, fnId: row.fnId, minute: hour, widthMin: 60 }, value: emptyRollup() };
+      hours.set(k, acc);
+    }
+    mergeRollup(acc.value, decodeRollup(row));
+  }
+  return hours.values();
+}
+
+/**
+ * The end of the whole hours fn_hour holds (meta 'hour_rollups_to_min'): fn_hour is complete for
+ * the hours in [hour_rollups_from_min, this), and reads take later hours from fn_rollup. Ingest
+ * adds to fn_hour only below it; maintenance rolls hours into fn_hour and moves it.
+ *
+ * A store without the key was last written when ingest added every span to fn_hour as well, so
+ * fn_hour is complete for every hour from hour_rollups_from_min on, and any mark from there to the
+ * end of its newest rollup hour reads exactly. The mark is derived as that end, but not past the
+ * start of the current hour: the current hour is then rolled like any other, and a span stamped far
+ * ahead does not keep ingest writing fn_hour until that time. Rolling replaces fn_hour rows, so the
+ * partial rows of the hours past the mark are overwritten, never added to.
+ */
+export function hourRollupsTo(meta: MetaTable, rollups: RollupsTable, nowMs: number): number {
+  const stored = meta.get('hour_rollups_to_min');
+  return stored !== null ? Number(stored) : derivedHourRollupsTo(meta, rollups, nowMs);
+}
+
+/** `hourRollupsTo`, stored when it was derived, so the writes that follow in the transaction keep it true. */
+export function settleHourRollupsTo(meta: MetaTable, rollups: RollupsTable, nowMs: number): number {
+  const stored = meta.get('hour_rollups_to_min');
+  if (stored !== null) return Number(stored);
+  const mark = derivedHourRollupsTo(meta, rollups, nowMs);
+  meta.set('hour_rollups_to_min', String(mark));
+  return mark;
+}
+
+function derivedHourRollupsTo(meta: MetaTable, rollups: RollupsTable, nowMs: number): number {
+  const from = Math.ceil(meta.getNumber('hour_rollups_from_min') / 60) * 60;
+  const last = rollups.lastMinute();
+  if (last === null) return from;
+  const currentHour = Math.floor(nowMs / 3_600_000) * 60;
+  return Math.max(from, Math.min(Math.floor(last / 60) * 60 + 60, currentHour));
 }
