@@ -32,15 +32,19 @@ export function int64ToAttr(value: Int64): number | string {
 /** Lower-case hex of an id, or null when the bytes are absent, the wrong length, or all zero. */
 export function idToHex(bytes: Uint8Array | null, length: number): string | null {
   if (bytes === null || bytes.length !== length) return null;
-  let nonZero = false;
-  for (let i = 0; i < bytes.length; i++) {
-    if (bytes[i] !== 0) {
-      nonZero = true;
-      break;
-    }
-  }
-  if (!nonZero) return null;
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+  return hexId(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 0, bytes.byteLength, length);
+}
+
+/** Lower-case hex of the id in `buf[start, end)`, or null when it is not `length` bytes or all zero. */
+export function hexId(buf: Buffer, start: number, end: number, length: number): string | null {
+  if (end - start !== length || isZero(buf, start, end)) return null;
+  return buf.toString('hex', start, end);
+}
+
+/** Whether `bytes[start, end)` are all zero (an empty range is). */
+export function isZero(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (bytes[i] !== 0) return false;
+  return true;
 }
 
 /** A top-level attribute value; undefined when the AnyValue holds nothing. */

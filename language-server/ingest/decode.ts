@@ -7,7 +7,7 @@ import type { BatchKind } from '@protocol/collector';
 import type { ExceptionInfo, LogException, SpanEvent, SpanRecord } from './span';
 import type { Frame } from './frames';
 import { logsRequestType, type Int64, type PbEvent, type PbKeyValue, type PbLogRecord, type PbResource } from './otlp-root';
-import { readResources, readTraceRequest, type ReadSpan } from './span-reader';
+import { readResources, readTraceRequest, type Fixed64, type ReadSpan } from './span-reader';
 import { attrString, flattenAttributes, idToHex, uint64ToBigInt, type FlattenCounters } from './any-value';
 import { resourceIdentity, type ResourceIdentity } from './resource';
 import { capString, DEFAULT_INGEST_LIMITS, type IngestLimits } from './limits';
@@ -82,31 +82,30 @@ export function decodeTraceRequest(
 }
 
 function toSpanRecord(span: ReadSpan, id: ResourceIdentity, limits: IngestLimits, stats: DecodeStats): SpanRecord | undefined {
-  const traceId = idToHex(span.traceId, 16);
+  const { traceId, spanId, parentSpanId } = span;
   if (traceId === null) return skip(stats, 'invalid-trace-id');
-  const spanId = idToHex(span.spanId, 8);
   if (spanId === null) return skip(stats, 'invalid-span-id');
-  const hasParent = span.parentSpanId !== null && span.parentSpanId.length > 0;
-  const parentSpanId = hasParent ? idToHex(span.parentSpanId, 8) : null;
-  if (hasParent && parentSpanId === null && !isAllZero(span.parentSpanId)) return skip(stats, 'invalid-parent-span-id');
+  if (span.badParentSpanId) return skip(stats, 'invalid-parent-span-id');
   const kind = span.kind ?? 0;
   if (!Number.isInteger(kind) || kind < 0 || kind > 5) return skip(stats, 'invalid-kind');
   const statusCode = span.status?.code ?? 0;
   if (statusCode !== 0 && statusCode !== 1 && statusCode !== 2) return skip(stats, 'invalid-status');
-  const startNs = nonZeroTime(span.startTimeUnixNano);
-  if (startNs === null) return skip(stats, 'missing-start-time');
-  const endNs = nonZeroTime(span.endTimeUnixNano);
-  if (endNs === null) return skip(stats, 'missing-end-time');
-  if (endNs < startNs) return skip(stats, 'end-before-start');
+  const start = span.startTimeUnixNano;
+  if (start === null || isZeroTime(start)) return skip(stats, 'missing-start-time');
+  const end = span.endTimeUnixNano;
+  if (end === null || isZeroTime(end)) return skip(stats, 'missing-end-time');
+  if (end.high < start.high || (end.high === start.high && end.low < start.low)) return skip(stats, 'end-before-start');
   stats.droppedAttributes += span.droppedAttributes;
-  return {
+  const exceptions: ExceptionInfo[] = [];
+  const events = span.events.length === 0 ? undefined : spanEvents(span.events, exceptions, limits, stats);
+  const record: SpanRecord = {
     traceId,
     spanId,
     parentSpanId,
     name: capString(span.name ?? '', limits.maxStringLength),
     kind,
-    startNs,
-    durationNs: Number(endNs - startNs),
+    startNs: uint64ToBigInt(start),
+    durationNs: durationNs(start, end),
     statusCode,
     statusMessage: capString(span.status?.message ?? '', limits.maxStringLength),
     service: id.service,
@@ -115,12 +114,22 @@ function toSpanRecord(span: ReadSpan, id: ResourceIdentity, limits: IngestLimits
     commit: id.commit,
     resource: id.resource,
     attributes: span.attributes,
-    ...spanEvents(span.events, limits, stats),
+    exceptions,
   };
+  if (events !== undefined) record.events = events;
+  return record;
 }
 
-function isAllZero(bytes: Uint8Array | null): boolean {
-  return bytes !== null && bytes.every((b) => b === 0);
+function isZeroTime(time: Fixed64): boolean {
+  return time.low === 0 && time.high === 0;
+}
+
+/**
+ * `Number(endNs - startNs)` without bigints: both terms are exact doubles, so their sum is the exact
+ * difference rounded once, to nearest even, as the conversion from bigint rounds it.
+ */
+function durationNs(start: Fixed64, end: Fixed64): number {
+  return (end.high - start.high) * 4_294_967_296 + (end.low - start.low);
 }
 
 function nonZeroTime(value: Int64 | null): bigint | null {
@@ -129,14 +138,13 @@ function nonZeroTime(value: Int64 | null): bigint | null {
   return ns === 0n ? null : ns;
 }
 
-/** Exception events become `exceptions`; the rest are kept as `events` when there are any. */
+/** Exception events go into `exceptions`; the rest are returned, or undefined when there are none. */
 function spanEvents(
   events: readonly PbEvent[],
+  exceptions: ExceptionInfo[],
   limits: IngestLimits,
   stats: DecodeStats,
-): Pick<SpanRecord, 'exceptions' | 'events'> {
-  const exceptions: ExceptionInfo[] = [];
-  if (events.length === 0) return { exceptions };
+): SpanEvent[] | undefined {
   const others: SpanEvent[] = [];
   for (const event of events) {
     if (event.name === 'exception') {
@@ -149,7 +157,7 @@ function spanEvents(
       others.push({ name, timeNs, attributes: flattenAttributes(event.attributes, limits, stats) });
     }
   }
-  return others.length > 0 ? { exceptions, events: others } : { exceptions };
+  return others.length > 0 ? others : undefined;
 }
 
 /**

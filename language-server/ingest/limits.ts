@@ -43,4 +43,4 @@ export function capString(value: string, max: number): string {
  * catches up: at 512 spans a batch, 100 batches peaked at ~365 MB RSS and 25 at ~270 MB
  * (`npm run bench:server`), at the same CPU time per span.
  */
-export const PULL_BATCHES = 25;
+export const PULL_BATCHES = 50;

@@ -1,9 +1,10 @@
 /**
  * Reads the code signals a span carries, in both semantic-convention generations and the
- * framework- and vendor-specific forms (reference §1.1–1.3). Pure and allocation-light: this runs on
- * every ingested span before the resolution cache is consulted.
+ * framework- and vendor-specific forms (reference §1.1–1.3). Pure. The resolver's fast path runs on
+ * every ingested span and compares only the raw values of `SIGNAL_KEYS` (`sameSignalInputs`); the
+ * signals themselves are read for the spans it does not answer.
  */
-import type { Attributes, SpanRecord } from '../ingest/span';
+import type { AttrValue, Attributes, SpanRecord } from '../ingest/span';
 
 /** One `_dd.code_origin.frames.N.*` frame (Datadog Code Origin). */
 export interface CodeOriginFrame {
@@ -47,6 +48,98 @@ export interface CodeSignals {
 }
 
 const KIND_NAMES: readonly SpanKindName[] = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'];
+
+/**
+ * Every attribute `readCodeSignals` reads, except the code-origin frames it reads only when one of
+ * the last two is set. With those two unset, a span's signals are a function of these values, its
+ * kind and its name, so a cache can tell that two spans resolve alike by comparing the values
+ * (`sameSignalInputs`) without reading their signals. The unit tests hold this list, `signalInputs`
+ * and `sameSignalInputs` to what `readCodeSignals` reads.
+ */
+export const SIGNAL_KEYS = [
+  'code.function.name',
+  'code.file.path',
+  'code.filepath',
+  'code.line.number',
+  'code.lineno',
+  'code.column.number',
+  'code.column',
+  'code.function',
+  'code.namespace',
+  'code.stacktrace',
+  'hook.callback.name',
+  'express.name',
+  'express.type',
+  'http.route',
+  'http.request.method',
+  'http.method',
+  'rpc.method',
+  'rpc.service',
+  '_dd.code_origin.type',
+  '_dd.code_origin.frames.0.file',
+] as const;
+
+export type SignalInputs = readonly (AttrValue | undefined)[];
+
+/** The values of `SIGNAL_KEYS`, in that order. */
+export function signalInputs(a: Attributes): SignalInputs {
+  // Written out rather than looped over SIGNAL_KEYS: a load with a literal key has an inline cache
+  // of its own, which makes this and `sameSignalInputs` several times faster on the ingest path.
+  return [
+    a['code.function.name'],
+    a['code.file.path'],
+    a['code.filepath'],
+    a['code.line.number'],
+    a['code.lineno'],
+    a['code.column.number'],
+    a['code.column'],
+    a['code.function'],
+    a['code.namespace'],
+    a['code.stacktrace'],
+    a['hook.callback.name'],
+    a['express.name'],
+    a['express.type'],
+    a['http.route'],
+    a['http.request.method'],
+    a['http.method'],
+    a['rpc.method'],
+    a['rpc.service'],
+    a['_dd.code_origin.type'],
+    a['_dd.code_origin.frames.0.file'],
+  ];
+}
+
+/** Whether `a` holds exactly the values `inputs` (from `signalInputs`) holds, compared with `===`. */
+export function sameSignalInputs(a: Attributes, inputs: SignalInputs): boolean {
+  return (
+    a['code.function.name'] === inputs[0] &&
+    a['code.file.path'] === inputs[1] &&
+    a['code.filepath'] === inputs[2] &&
+    a['code.line.number'] === inputs[3] &&
+    a['code.lineno'] === inputs[4] &&
+    a['code.column.number'] === inputs[5] &&
+    a['code.column'] === inputs[6] &&
+    a['code.function'] === inputs[7] &&
+    a['code.namespace'] === inputs[8] &&
+    a['code.stacktrace'] === inputs[9] &&
+    a['hook.callback.name'] === inputs[10] &&
+    a['express.name'] === inputs[11] &&
+    a['express.type'] === inputs[12] &&
+    a['http.route'] === inputs[13] &&
+    a['http.request.method'] === inputs[14] &&
+    a['http.method'] === inputs[15] &&
+    a['rpc.method'] === inputs[16] &&
+    a['rpc.service'] === inputs[17] &&
+    a['_dd.code_origin.type'] === inputs[18] &&
+    a['_dd.code_origin.frames.0.file'] === inputs[19]
+  );
+}
+
+/** Whether `readCodeSignals` reads code-origin frames, whose keys are not in `SIGNAL_KEYS`. */
+export function hasCodeOrigin(inputs: SignalInputs): boolean {
+  return inputs[18] !== undefined || inputs[19] !== undefined;
+}
+
 const CODE_ORIGIN_MAX_FRAMES = 8;
 const LEADING_SLASH = /^\//;
 

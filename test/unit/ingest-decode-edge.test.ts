@@ -121,6 +121,33 @@ describe('decodeTraceRequest on hand-built payloads', () => {
   });
 });
 
+describe('span times', () => {
+  const time = fc.oneof(
+    fc.constant(0n),
+    fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
+    // Near today's nanosecond timestamps, where durations are small and the high words often equal.
+    fc.bigInt({ min: 1_700_000_000_000_000_000n, max: 1_700_000_000_000_000_000n + 2n ** 33n }),
+  );
+
+  it('keeps the start exact and the duration as Number(end - start), or skips the span with the reason', () => {
+    fc.assert(
+      fc.property(time, time, (start, end) => {
+        const payload = request([span({ startTimeUnixNano: Long.fromString(start.toString(), true), endTimeUnixNano: Long.fromString(end.toString(), true) })]);
+        const stats = emptyDecodeStats();
+        const [record] = decodeTraceRequest(payload, 1n, undefined, stats);
+        const reason = start === 0n ? 'missing-start-time' : end === 0n ? 'missing-end-time' : end < start ? 'end-before-start' : null;
+        if (reason !== null) {
+          expect(stats.skipped).toEqual({ [reason]: 1 });
+          return;
+        }
+        expect(record?.startNs).toBe(start);
+        expect(record?.durationNs).toBe(Number(end - start));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
 describe('decoding untrusted bytes', () => {
   it('never throws anything but OtlpDecodeError, and what it returns is well-formed', () => {
     fc.assert(

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import Long from 'long';
+import protobuf from 'protobufjs/minimal';
 import { describe, expect, it } from 'vitest';
 import otlpRoot from '@opentelemetry/otlp-transformer/build/src/generated/root';
 import { flattenAttributes } from '../../language-server/ingest/any-value';
@@ -65,6 +66,98 @@ describe('readTraceRequest', () => {
         const stats = emptyDecodeStats();
         decodeTraceRequest(bytes, 1n, limits, stats);
         expect(stats.droppedAttributes).toBe(referenceDropped);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+/** Hex of an id, or why the span is skipped, as decode.ts documents the rules. */
+function expectedIds(span: { traceId: Uint8Array | null; spanId: Uint8Array | null; parentSpanId: Uint8Array | null }): { traceId: string; spanId: string; parentSpanId: string | null } | string {
+  const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+  const zero = (b: Uint8Array) => b.every((x) => x === 0);
+  if (span.traceId === null || span.traceId.length !== 16 || zero(span.traceId)) return 'invalid-trace-id';
+  if (span.spanId === null || span.spanId.length !== 8 || zero(span.spanId)) return 'invalid-span-id';
+  const parent = span.parentSpanId;
+  if (parent !== null && parent.length > 0 && !zero(parent) && parent.length !== 8) return 'invalid-parent-span-id';
+  return { traceId: hex(span.traceId), spanId: hex(span.spanId), parentSpanId: parent === null || parent.length === 0 || zero(parent) ? null : hex(parent) };
+}
+
+describe('ids read in place', () => {
+  /** Mostly `length` bytes (some all zero), else any of the lengths that must be rejected. */
+  const id = (length: number) =>
+    fc.oneof(
+      { weight: 4, arbitrary: fc.uint8Array({ minLength: length, maxLength: length }) },
+      { weight: 1, arbitrary: fc.constantFrom(0, 3, 8, 16).map((n) => new Uint8Array(n)) },
+      { weight: 1, arbitrary: fc.constantFrom(0, 3, 7, 8, 9, 15, 16, 17).chain((n) => fc.uint8Array({ minLength: n, maxLength: n })) },
+      { weight: 1, arbitrary: fc.constantFrom(3, 9, 16).chain((n) => fc.nat(n - 1).map((at) => new Uint8Array(n).fill(1, at, at + 1))) },
+    );
+  /** Fields 1, 2 and 4 of a Span, each written zero to two times (a later one wins). */
+  const idFields = fc.tuple(fc.array(id(16), { minLength: 1, maxLength: 2 }), fc.array(id(8), { minLength: 1, maxLength: 2 }), fc.array(id(8), { maxLength: 2 }));
+
+  function spanBytes([traces, spans, parents]: [Uint8Array[], Uint8Array[], Uint8Array[]]): Uint8Array {
+    const w = protobuf.Writer.create();
+    for (const b of traces) w.uint32((1 << 3) | 2).bytes(b);
+    for (const b of spans) w.uint32((2 << 3) | 2).bytes(b);
+    for (const b of parents) w.uint32((4 << 3) | 2).bytes(b);
+    w.uint32((5 << 3) | 2).string('op');
+    w.uint32((7 << 3) | 1).fixed64(Long.fromString('1700000000000000000', true));
+    w.uint32((8 << 3) | 1).fixed64(Long.fromString('1700000000000000005', true));
+    const span = w.finish();
+    // ExportTraceServiceRequest { resource_spans: [{ scope_spans: [{ spans: [span] }] }] }
+    const scope = protobuf.Writer.create().uint32((2 << 3) | 2).bytes(span).finish();
+    const resource = protobuf.Writer.create().uint32((2 << 3) | 2).bytes(scope).finish();
+    return protobuf.Writer.create().uint32((1 << 3) | 2).bytes(resource).finish();
+  }
+
+  it('gives the hex, or the skip reason, that the rules give for the last value of each field', () => {
+    fc.assert(
+      fc.property(idFields, (fields) => {
+        const bytes = spanBytes(fields);
+        const reference = traceRequestType.decode(bytes).resourceSpans[0]!.scopeSpans[0]!.spans[0]!;
+        const expected = expectedIds(reference);
+        const stats = emptyDecodeStats();
+        const [record] = decodeTraceRequest(bytes, 1n, limits, stats);
+        if (typeof expected === 'string') {
+          expect(record).toBeUndefined();
+          expect(stats.skipped).toEqual({ [expected]: 1 });
+        } else {
+          expect(record && { traceId: record.traceId, spanId: record.spanId, parentSpanId: record.parentSpanId }).toEqual(expected);
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('fails the payload, as reading a byte view did, when an id runs past its end', () => {
+    const bytes = spanBytes([[new Uint8Array(16).fill(1)], [new Uint8Array(8).fill(2)], []]);
+    // Cut inside the span id.
+    const cut = bytes.slice(0, bytes.indexOf(2) + 3);
+    expect(() => traceRequestType.decode(cut)).toThrow();
+    expect(() => readTraceRequest(cut, limits)).toThrow(RangeError);
+  });
+});
+
+describe('recurring strings', () => {
+  // Names, keys and values that repeat, or differ from each other in one byte at the same length,
+  // in one or several UTF-8 bytes per character, and past the length that is remembered.
+  const word = fc.constantFrom('', 'a', 'b', 'route', 'routf', 'rüute', 'rü', 'ü', '€uro', '€urp', 'x'.repeat(128), 'x'.repeat(127) + 'y', 'x'.repeat(200), 'x'.repeat(199) + 'y');
+  const attrs = fc.array(fc.record({ key: word, value: fc.oneof(word.map((s) => ({ stringValue: s })), fc.constant({ intValue: 7 })) }), { maxLength: 6 });
+
+  it('reads every name, key and value as decoding each afresh would', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(word, attrs), { minLength: 1, maxLength: 8 }), (spans) => {
+        const bytes = payload(spans.map(([, a]) => a));
+        // The names: payload() names spans itself, so they are written over here.
+        const request = traceRequestType.decode(bytes);
+        const decoded = request.resourceSpans[0]!.scopeSpans[0]!.spans;
+        decoded.forEach((s, i) => (s.name = spans[i]![0]));
+        const renamed = Request.encode(request).finish();
+        const read = readTraceRequest(renamed, DEFAULT_INGEST_LIMITS)[0]!.spans;
+        read.forEach((span, i) => {
+          expect(span.name).toBe(spans[i]![0]);
+          expect(span.attributes).toStrictEqual(flattenAttributes(decoded[i]!.attributes, DEFAULT_INGEST_LIMITS, { droppedAttributes: 0 }));
+        });
       }),
       { numRuns: 300 },
     );

@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Attributes } from '../../language-server/ingest/span';
-import { readCodeSignals } from '../../language-server/mapping/attributes';
+import { hasCodeOrigin, readCodeSignals, sameSignalInputs, signalInputs, SIGNAL_KEYS } from '../../language-server/mapping/attributes';
 import { spanRecord } from '../support/literal-index';
 
 const span = (attributes: Attributes, kind = 2) => spanRecord(attributes, { kind });
@@ -73,5 +74,66 @@ describe('readCodeSignals', () => {
     expect(s).toMatchObject({ kind: 'internal', fastifyHandler: 'getOrder', expressName: 'requireAuth', expressType: 'middleware' });
     expect(readCodeSignals(span({}, 3)).kind).toBe('client');
     expect(readCodeSignals(span({}, 9)).kind).toBe('unspecified');
+  });
+});
+
+describe('signal inputs', () => {
+  /** The keys `readCodeSignals` asks the attributes for, whether or not the span has them. */
+  function keysRead(attributes: Attributes): Set<string> {
+    const read = new Set<string>();
+    const watched = new Proxy(attributes, {
+      get(target, key, receiver) {
+        if (typeof key === 'string') read.add(key);
+        return Reflect.get(target, key, receiver) as unknown;
+      },
+    });
+    readCodeSignals(span(watched));
+    return read;
+  }
+  const everyKey = Object.fromEntries(SIGNAL_KEYS.map((k) => [k, 'x']));
+
+  it('SIGNAL_KEYS holds every attribute readCodeSignals reads, code-origin frames aside', () => {
+    const outside = (keys: Set<string>) => [...keys].filter((k) => !(SIGNAL_KEYS as readonly string[]).includes(k));
+    const withoutOrigin = Object.fromEntries(SIGNAL_KEYS.filter((k) => !k.startsWith('_dd.')).map((k) => [k, 'x']));
+    // Unset attributes take readCodeSignals down every fallback.
+    expect(outside(keysRead({}))).toEqual([]);
+    expect(outside(keysRead(withoutOrigin))).toEqual([]);
+    expect(outside(keysRead({ 'code.line.number': 'x', 'rpc.method': 'a/b' }))).toEqual([]);
+    // Frames are read only when a code-origin key of SIGNAL_KEYS is set.
+    const withOrigin = outside(keysRead({ '_dd.code_origin.type': 'entry', '_dd.code_origin.frames.0.file': '/a.js', '_dd.code_origin.frames.1.file': '/b.js' }));
+    expect(withOrigin.length).toBeGreaterThan(0);
+    for (const key of withOrigin) expect(key).toMatch(/^_dd\.code_origin\.frames\.\d+\./);
+  });
+
+  it('signalInputs and sameSignalInputs read SIGNAL_KEYS, each of them', () => {
+    const none = signalInputs({});
+    expect(none).toEqual(SIGNAL_KEYS.map(() => undefined));
+    for (const [i, key] of SIGNAL_KEYS.entries()) {
+      const one = { [key]: 'x', unrelated: 'y' };
+      expect(signalInputs(one)[i]).toBe('x');
+      expect(signalInputs(one).filter((v) => v !== undefined)).toEqual(['x']);
+      expect(sameSignalInputs(one, none)).toBe(false);
+      expect(sameSignalInputs({}, signalInputs(one))).toBe(false);
+      expect(sameSignalInputs({ [key]: 'x' }, signalInputs(one))).toBe(true);
+      expect(sameSignalInputs({ [key]: 1 }, signalInputs({ [key]: '1' }))).toBe(false);
+    }
+    expect(hasCodeOrigin(none)).toBe(false);
+    expect(hasCodeOrigin(signalInputs({ '_dd.code_origin.type': 'entry' }))).toBe(true);
+    expect(hasCodeOrigin(signalInputs({ '_dd.code_origin.frames.0.file': '/a.js' }))).toBe(true);
+  });
+
+  it('spans whose attributes differ only outside SIGNAL_KEYS have equal inputs and equal signals', () => {
+    const value = fc.oneof(fc.constantFrom('', 'a', '12', '/x/y.ts', 'p.Svc/M', '/M'), fc.integer({ min: -2, max: 3 }), fc.boolean());
+    const signals = fc.dictionary(fc.constantFrom(...SIGNAL_KEYS.filter((k) => !k.startsWith('_dd.'))), value);
+    const others = fc.dictionary(fc.constantFrom('tenant', 'code.lineno.x', 'http.routes', 'code', 'rpc', '_dd.code_origin.frames.1.file'), value);
+    fc.assert(
+      fc.property(signals, others, others, fc.integer({ min: 0, max: 6 }), (shared, extraA, extraB, kind) => {
+        const a = { ...extraA, ...shared };
+        const b = { ...extraB, ...shared };
+        expect(hasCodeOrigin(signalInputs(b))).toBe(false);
+        expect(sameSignalInputs(a, signalInputs(b))).toBe(true);
+        expect(readCodeSignals(span(a, kind))).toEqual(readCodeSignals(span(b, kind)));
+      }),
+    );
   });
 });

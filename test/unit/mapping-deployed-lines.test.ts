@@ -59,6 +59,17 @@ describe('deployed lines', () => {
     expect(resolver.thrownHere(exception, null)?.fn.qualifiedName).toBe('StockError.constructor');
   });
 
+  it('never answers a stack trace from another stack trace with a commit', () => {
+    const stacktrace = 'Error: down\n    at priceCart (/app/src/cart.ts:5:11)';
+    const exception = { type: 'Error', message: 'down', stacktrace, source: 'event' as const };
+    expect(resolver.thrownHere(exception, OLD)?.fn.qualifiedName).toBe('priceCart');
+    // Its text is the first trace and the commit joined by the separator a naive key would use.
+    const lookalike = { ...exception, stacktrace: `${stacktrace}\u0001${OLD}` };
+    const fresh = new SpanResolver(index, { deployedLines: moves }).thrownHere(lookalike, null);
+    expect(fresh?.fn.qualifiedName).not.toBe('priceCart');
+    expect(resolver.thrownHere(lookalike, null)).toEqual(fresh);
+  });
+
   it('leaves lines alone without a line source', () => {
     expect(landed(new SpanResolver(index), span(4, OLD))).toBe('StockError.constructor');
   });
