@@ -38,9 +38,10 @@ export function capString(value: string, max: number): string {
 }
 
 /**
- * Collector batches per pull, for the pull loop and the engine's catch-up. A pull's spans are all
- * decoded and alive until their transaction commits, so this bounds the server's memory while it
- * catches up: at 512 spans a batch, 100 batches peaked at ~365 MB RSS and 25 at ~270 MB
- * (`npm run bench:server`), at the same CPU time per span.
+ * Collector batches per pull, for the pull loop and the engine's catch-up: one transaction each. A
+ * pull is decoded one batch at a time (engine.ts `ingestFrames`), so this bounds the pull's bytes in
+ * flight and how long a transaction holds the thread, not the decoded spans: at 512 spans a batch,
+ * 50 batches ran no faster than 25 (`npm run bench:server`, 61k vs 68k spans/s, within the noise)
+ * and peaked at 265 MB RSS against 247 MB.
  */
-export const PULL_BATCHES = 50;
+export const PULL_BATCHES = 25;
