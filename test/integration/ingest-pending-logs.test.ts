@@ -4,8 +4,6 @@
  * ingests the log in one pull and the span in a later one: the exception must end up on the span,
  * counted once as thrown in the function of its top stack frame, including across a restart.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
@@ -13,36 +11,18 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { Resource } from '@opentelemetry/resources';
 import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS } from '../../protocol/settings';
-import { openEngine, type Engine } from '../../language-server/engine';
-import { startTestCollector, type TestCollector } from '../support/collector';
+import { describe, expect, it } from 'vitest';
+import { collectorEngines } from '../support/engines';
 
 const root = path.resolve(__dirname, '../fixtures/workspaces/node-fastify-nest');
 const resource = new Resource({ 'service.name': 'shop-node', 'service.version': '1.0.0', 'deployment.environment.name': 'production' });
 const stack = 'StockError: sku 7 is gone\n    at updateOrder (/srv/app/fastify/src/handlers/orders.ts:21:11)\n    at handle (/srv/app/node_modules/fastify/lib/route.js:300:5)';
 
-let collector: TestCollector | undefined;
-let dir: string | undefined;
-const engines: Engine[] = [];
-afterEach(async () => {
-  for (const e of engines.splice(0)) await e.close();
-  await collector?.dispose();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  collector = dir = undefined;
-});
-
-async function engineOn(c: TestCollector, dbFile: string): Promise<Engine> {
-  const e = await openEngine({ root, settings: { ...DEFAULT_SETTINGS, collectorUrl: c.httpUrl }, token: c.token, dbFile, pullInBackground: false });
-  engines.push(e);
-  return e;
-}
+const engines = collectorEngines(root);
 
 describe('an exception log record that arrives before its span', () => {
   it('is attached to the span and counted once when the span arrives in a later pull, across a restart', async () => {
-    collector = await startTestCollector();
-    dir = mkdtempSync(path.join(os.tmpdir(), 'prodlens-pending-logs-'));
-    const dbFile = path.join(dir, 'store.db');
+    const { collector, dbFile } = await engines.start('prodlens-pending-logs-');
     const tracerProvider = new BasicTracerProvider({ resource });
     tracerProvider.addSpanProcessor(new SimpleSpanProcessor(new OTLPTraceExporter({ url: `${collector.httpUrl}/v1/traces` })));
     const loggerProvider = new LoggerProvider({ resource });
@@ -60,17 +40,16 @@ describe('an exception log record that arrives before its span', () => {
     await loggerProvider.shutdown();
     const { traceId, spanId } = span.spanContext();
 
-    const first = await engineOn(collector, dbFile);
+    const first = await engines.open(collector, dbFile);
     expect(await first.catchUp()).toBe(0);
     expect(first.trace(traceId)).toEqual([]);
     expect(first.allFunctionStats().find((f) => f.symbol === 'updateOrder')).toBeUndefined();
-    await first.close();
-    engines.splice(0);
+    await engines.close(first);
 
     span.setStatus({ code: SpanStatusCode.ERROR, message: 'sku 7 is gone' });
     span.end();
     await tracerProvider.shutdown();
-    const second = await engineOn(collector, dbFile);
+    const second = await engines.open(collector, dbFile);
     expect(await second.catchUp()).toBe(1);
 
     const [stored] = second.trace(traceId);

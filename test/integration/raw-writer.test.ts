@@ -4,8 +4,6 @@
  * real collector, engines with the bundled writer (dist/raw-worker.js), real SQLite files.
  */
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { SpanKind, context, trace } from '@opentelemetry/api';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
@@ -13,29 +11,15 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { Resource } from '@opentelemetry/resources';
 import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS } from '../../protocol/settings';
-import { openEngine, type Engine } from '../../language-server/engine';
-import { RAW_WORKER, startTestCollector, type TestCollector } from '../support/collector';
+import { describe, expect, it } from 'vitest';
+import type { Engine } from '../../language-server/engine';
+import { RAW_WORKER } from '../support/collector';
+import { collectorEngines } from '../support/engines';
 import { sendSpans, type SpanSpec } from '../support/otel';
 
 const root = path.resolve(__dirname, '../fixtures/workspaces/node-express');
 
-let collector: TestCollector | undefined;
-let dir: string | undefined;
-const engines: Engine[] = [];
-afterEach(async () => {
-  for (const e of engines.splice(0)) await e.close();
-  await collector?.dispose();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  collector = dir = undefined;
-});
-
-async function engineOn(c: TestCollector, dbFile: string): Promise<Engine> {
-  const e = await openEngine({ root, settings: { ...DEFAULT_SETTINGS, collectorUrl: c.httpUrl }, token: c.token, dbFile, pullInBackground: false, rawWorkerScript: RAW_WORKER });
-  engines.push(e);
-  return e;
-}
+const engines = collectorEngines(root, { rawWorkerScript: RAW_WORKER });
 
 function orders(n: number): SpanSpec[] {
   return Array.from({ length: n }, (_, i) => ({
@@ -65,12 +49,10 @@ function rawFile(dbFile: string) {
 
 describe('the raw writer thread', () => {
   it('stores every raw span once, also when the raw spans fell behind the rollups before a restart', async () => {
-    collector = await startTestCollector();
-    dir = mkdtempSync(path.join(os.tmpdir(), 'prodlens-raw-writer-'));
-    const dbFile = path.join(dir, 'store.db');
+    const { collector, dbFile } = await engines.start('prodlens-raw-writer-');
     await sendSpans({ collectorUrl: collector.httpUrl, service: 'shop', version: '1', batchSize: 50 }, orders(300));
 
-    const first = await engineOn(collector, dbFile);
+    const first = await engines.open(collector, dbFile);
     expect(first.store.rawWriterThread).toBe(true);
     expect(await first.catchUp()).toBe(300);
     expect(requests(first)).toBe(300);
@@ -85,8 +67,7 @@ describe('the raw writer thread', () => {
     const traceId = (reader.prepare('SELECT trace_id AS t FROM spans LIMIT 1').get() as { t: string }).t;
     reader.close();
     expect(first.trace(traceId)).toHaveLength(1);
-    await first.close();
-    engines.splice(0);
+    await engines.close(first);
 
     // The rollups committed, the raw spans did not (the process died between the two commits).
     const raw = new Database(dbFile.replace(/\.db$/, '.spans.db'));
@@ -94,7 +75,7 @@ describe('the raw writer thread', () => {
     raw.close();
     await sendSpans({ collectorUrl: collector.httpUrl, service: 'shop', version: '1', batchSize: 50 }, orders(100));
 
-    const second = await engineOn(collector, dbFile);
+    const second = await engines.open(collector, dbFile);
     expect(second.store.cursor()).toBe('0');
     // The replay brings all 400 again: the 300 counted before are stored, not counted; the 100 new are both.
     expect(await second.catchUp()).toBe(100);
@@ -107,9 +88,7 @@ describe('the raw writer thread', () => {
   });
 
   it('joins an exception log record to its span written earlier in the same pull', async () => {
-    collector = await startTestCollector();
-    dir = mkdtempSync(path.join(os.tmpdir(), 'prodlens-raw-writer-log-'));
-    const dbFile = path.join(dir, 'store.db');
+    const { collector, dbFile } = await engines.start('prodlens-raw-writer-log-');
     const resource = new Resource({ 'service.name': 'shop', 'service.version': '1' });
     const tracerProvider = new BasicTracerProvider({ resource });
     tracerProvider.addSpanProcessor(new SimpleSpanProcessor(new OTLPTraceExporter({ url: `${collector.httpUrl}/v1/traces` })));
@@ -131,7 +110,7 @@ describe('the raw writer thread', () => {
     await loggerProvider.shutdown();
     await tracerProvider.shutdown();
 
-    const engine = await engineOn(collector, dbFile);
+    const engine = await engines.open(collector, dbFile);
     expect(await engine.catchUp()).toBe(1);
     const [stored] = engine.trace(span.spanContext().traceId);
     expect(stored?.exception).toEqual({ type: 'LookupError', message: 'order 7 is gone', stacktrace: 'LookupError: order 7 is gone' });
