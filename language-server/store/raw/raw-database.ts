@@ -48,8 +48,9 @@ export function attachRaw(db: Database.Database, rawFile: string): void {
     db.pragma('raw.journal_mode = WAL');
   }
   db.pragma('raw.synchronous = NORMAL');
-  // Hover and trace reads go through this connection; the main file's 64 MiB is not shared with it.
-  db.pragma('raw.cache_size = -32768');
+  // Hover and trace reads of a few hundred spans go through this connection (the main file's 64 MiB
+  // is not shared with it); 16 MiB keeps the server within its memory bound with both caches full.
+  db.pragma('raw.cache_size = -16384');
   if (version === 0) {
     db.transaction(() => {
       db.exec(rawSchemaSql.replace(/CREATE (TABLE|INDEX) /g, 'CREATE $1 raw.'));
