@@ -70,7 +70,7 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
     attachRaw(db, rawFile);
     applyMigrations(db, version);
     const script = memory ? undefined : options.rawWorkerScript === undefined ? defaultRawWorkerScript() : (options.rawWorkerScript ?? undefined);
-    return new Store(db, options, script === undefined ? null : new RawWriterClient(script, rawFile));
+    return new Store(db, options, script === undefined ? null : () => new RawWriterClient(script, rawFile));
   } catch (err) {
     db.close();
     throw err;

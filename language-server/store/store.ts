@@ -43,11 +43,16 @@ export class Store {
   private readonly ingestTx: Transaction<(cursor: string | null, chunks: Iterable<IngestChunk>, raw: RawSink, arrivedMs?: number) => IngestResult>;
   private readonly nested = new NestedCalls();
 
-  /** @param rawWriter the raw writer thread; null writes raw spans on this connection. */
+  private rawWriter: RawWriterClient | null = null;
+
+  /**
+   * @param startRawWriter starts the raw writer thread, on the first pull (a store that only answers
+   * queries never starts it); null writes raw spans on this connection.
+   */
   constructor(
     private readonly db: Database,
     options: StoreOptions,
-    private readonly rawWriter: RawWriterClient | null = null,
+    private readonly startRawWriter: (() => RawWriterClient) | null = null,
   ) {
     this.t = prepareTables(db);
     this.retention = { ...DEFAULT_RETENTION, ...options.retention };
@@ -58,7 +63,7 @@ export class Store {
 
   /** Whether a raw writer thread stores the raw spans of pulls (`ingestPull`). */
   get rawWriterThread(): boolean {
-    return this.rawWriter !== null;
+    return this.startRawWriter !== null;
   }
 
   /** Writes a pulled batch and its cursor in one transaction; a batch at or before the stored cursor is skipped. */
@@ -82,7 +87,7 @@ export class Store {
    * @param trackSpans the pull has log records, which may join spans written earlier in it.
    */
   async ingestPull(cursor: string | null, chunks: Iterable<IngestChunk>, trackSpans: boolean): Promise<IngestResult> {
-    const writer = this.rawWriter;
+    const writer = (this.rawWriter ??= this.startRawWriter?.() ?? null);
     // A writer that died leaves the raw spans to this thread; the pull it failed is replayed from the raw cursor.
     if (!writer || writer.failure) return this.ingestStream(cursor, chunks);
     let result: IngestResult;
