@@ -250,8 +250,8 @@ class EngineImpl implements Engine {
   /**
    * One pull into the store: its frames are decoded and mapped one at a time inside the store's
    * transaction, so only one collector batch of decoded spans is alive at once, while the raw writer
-   * thread stores their raw spans (store/raw/). Payloads that are
-   * not OTLP are skipped and logged; the rest of the pull counts. Returns the spans stored.
+   * thread stores their raw spans (store/raw/). Payloads that are not OTLP are skipped and logged;
+   * the rest of the pull counts. Returns the spans counted.
    */
   private async ingestFrames(cursor: string, frames: readonly Frame[]): Promise<number> {
     await this.prepareDeployedLines(frameIdentities(frames));
