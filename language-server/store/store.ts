@@ -56,9 +56,10 @@ export class Store {
   ) {
     this.t = prepareTables(db);
     this.retention = { ...DEFAULT_RETENTION, ...options.retention };
-    this.ingestTx = db.transaction((cursor: string | null, chunks: Iterable<IngestChunk>, raw: RawSink, arrivedMs?: number) =>
-      ingestChunks(this.t, cursor, chunks, this.nested, raw, arrivedMs),
-    );
+    this.ingestTx = db.transaction((cursor: string | null, chunks: Iterable<IngestChunk>, raw: RawSink, arrivedMs?: number) => {
+      this.t.meta.lock();
+      return ingestChunks(this.t, cursor, chunks, this.nested, raw, arrivedMs);
+    });
   }
 
   /** Whether a raw writer thread stores the raw spans of pulls (`ingestPull`). */
@@ -105,7 +106,7 @@ export class Store {
     try {
       // Deferred, not immediate: BEGIN IMMEDIATE would lock every attached file, the raw-span file
       // too, and the raw writer thread would wait for this transaction instead of running beside it.
-      // The first write takes the main file's lock; no other connection writes that file.
+      // Its first statement takes the main file's write lock (meta `lock`), as IMMEDIATE would.
       const result = this.ingestTx.deferred(cursor, chunks, raw, arrivedMs);
       this.nested.commit();
       return result;

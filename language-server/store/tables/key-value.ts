@@ -6,7 +6,7 @@ export class KeyValueTable<K extends string> {
   private readonly q;
 
   constructor(db: Database, sql: string, file: string) {
-    this.q = prepareNamed(db, sql, file, ['get', 'set', 'remove'] as const);
+    this.q = prepareNamed(db, sql, file, ['get', 'set', 'remove', 'lock'] as const);
   }
 
   get(key: K): string | null {
@@ -20,6 +20,14 @@ export class KeyValueTable<K extends string> {
 
   remove(key: K): void {
     this.q.remove.run(key);
+  }
+
+  /**
+   * Takes the write lock of this table's file in the open transaction (waiting for another writer
+   * up to the busy timeout), so a transaction begun deferred cannot fail to upgrade after its reads.
+   */
+  lock(): void {
+    this.q.lock.run();
   }
 
   /** A numeric fact; 0 when unset. */
