@@ -81,6 +81,8 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
   const dbFile = options.dbFile ?? defaultDbFile(root);
   if (dbFile !== ':memory:') mkdirSync(path.dirname(dbFile), { recursive: true });
   const store = openStore(dbFile, { retention: retentionOf(options.settings), ...(options.rawWorkerScript !== undefined ? { rawWorkerScript: options.rawWorkerScript } : {}) });
+  // With a collector the first pull is near: the thread starts while the workspace is indexed.
+  if (options.settings.collectorUrl) store.startRawWriterThread();
   try {
     const index = await WorkspaceIndex.build(root, {
       routeExtractor: createRouteExtractor(),

@@ -62,6 +62,11 @@ export class Store {
     });
   }
 
+  /** Starts the raw writer thread now rather than on the first pull (a store that will pull). */
+  startRawWriterThread(): void {
+    this.rawWriter ??= this.startRawWriter?.() ?? null;
+  }
+
   /** Whether a raw writer thread stores the raw spans of pulls (`ingestPull`). */
   get rawWriterThread(): boolean {
     return this.startRawWriter !== null;
@@ -88,7 +93,8 @@ export class Store {
    * @param trackSpans the pull has log records, which may join spans written earlier in it.
    */
   async ingestPull(cursor: string | null, chunks: Iterable<IngestChunk>, trackSpans: boolean): Promise<IngestResult> {
-    const writer = (this.rawWriter ??= this.startRawWriter?.() ?? null);
+    this.startRawWriterThread();
+    const writer = this.rawWriter;
     // A writer that died leaves the raw spans to this thread; the pull it failed is replayed from the raw cursor.
     if (!writer || writer.failure) return this.ingestStream(cursor, chunks);
     let result: IngestResult;
