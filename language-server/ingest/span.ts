@@ -64,6 +64,9 @@ export interface LogException {
   exception: ExceptionInfo;
 }
 
+/** A span's duration in microseconds; 0 for a missing or negative one. */
+export const durationUsOf = (s: Pick<SpanRecord, 'durationNs'>): number => (Number.isFinite(s.durationNs) && s.durationNs > 0 ? s.durationNs / 1000 : 0);
+
 /** The same exception (type, message and stack), however it arrived: a span event or a log record. */
 export const sameException = (a: ExceptionInfo, b: ExceptionInfo): boolean =>
   a.type === b.type && a.message === b.message && a.stacktrace === b.stacktrace;

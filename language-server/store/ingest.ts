@@ -6,7 +6,7 @@
  * cursor is skipped, so replays cannot double count.
  */
 import { record } from '../analysis/histogram';
-import { sameException, type ExceptionInfo, type LogException, type SpanRecord } from '../ingest/span';
+import { durationUsOf, sameException, type ExceptionInfo, type LogException, type SpanRecord } from '../ingest/span';
 import type { SpanResolution, ThrownHere } from '../mapping/types';
 import { BatchAccumulator } from './batch';
 import { type CountedSpan, type NestedCalls, callKey } from './nested-calls';
@@ -33,15 +33,15 @@ const NS_PER_MIN = 6e10;
 export function ingestChunks(t: Tables, cursor: string | null, chunks: Iterable<IngestChunk>, nested: NestedCalls, raw: RawSink, arrivedAtMs?: number): IngestResult {
   const counted = t.meta.get('pull_cursor');
   const applies = cursorAdvances(counted, cursor);
-  if (!applies && !(cursor !== null && /^\d{1,30}$/.test(cursor) && raw.wants(BigInt(cursor)))) return { applied: false, spans: 0, logs: 0 };
+  if (!applies && !raw.wants(cursor)) return { applied: false, spans: 0, logs: 0 };
   const acc = new BatchAccumulator(t.meta.getNumber('coarsened_before_min'));
   const arrivedMs = arrivedAtMs ?? Date.now();
   const parents = new ParentFunctions();
   let spans = 0;
   let logs = 0;
   for (const chunk of chunks) {
-    const seq = chunk.frame?.seq ?? null;
-    const count = seq === null ? applies : cursorAdvances(counted, seq.toString());
+    const seq = chunk.frame ? chunk.frame.seq.toString() : null;
+    const count = seq === null ? applies : cursorAdvances(counted, seq);
     const store = raw.wants(seq);
     if (!count) {
       if (store) for (const item of chunk.spans) raw.span(rawRow(t, item.span, item.resolution.mapped ? t.functions.idFor(item.resolution.fn) : null, null));
@@ -121,7 +121,6 @@ function countedSpan(t: Tables, s: SpanRecord, fnId: number, res: Extract<SpanRe
   };
 }
 
-const durationUsOf = (s: SpanRecord): number => (Number.isFinite(s.durationNs) && s.durationNs > 0 ? s.durationNs / 1000 : 0);
 
 const spanKey = callKey;
 

@@ -21,8 +21,8 @@ export interface RawSpanRef {
 }
 
 export interface RawSink {
-  /** Whether the raw spans of the frame with this sequence number (null: a batch without one) are still to be stored. */
-  wants(seq: bigint | null): boolean;
+  /** Whether the raw spans up to this cursor or batch sequence number (null: a batch without one) are still to be stored. */
+  wants(seq: string | null): boolean;
   span(row: SpanRowInput): void;
   /** The span with these ids, stored before or written earlier in this pull, or null. */
   find(traceId: string, spanId: string): RawSpanRef | null;
@@ -38,7 +38,7 @@ function rawCursorOf(t: Tables): string | null {
   return t.rawMeta.get('raw_cursor');
 }
 
-const wantsAfter = (rawCursor: string | null, seq: bigint | null): boolean => seq === null || rawCursor === null || cursorAdvances(rawCursor, seq.toString());
+const wantsAfter = (rawCursor: string | null, seq: string | null): boolean => seq === null || cursorAdvances(rawCursor, seq);
 
 export class InlineRawSink implements RawSink {
   private bytes = 0;
@@ -48,7 +48,7 @@ export class InlineRawSink implements RawSink {
     this.rawCursor = rawCursorOf(t);
   }
 
-  wants(seq: bigint | null): boolean {
+  wants(seq: string | null): boolean {
     return wantsAfter(this.rawCursor, seq);
   }
 
@@ -91,7 +91,7 @@ export class WorkerRawSink implements RawSink {
     this.written = trackSpans ? new Map() : null;
   }
 
-  wants(seq: bigint | null): boolean {
+  wants(seq: string | null): boolean {
     return wantsAfter(this.rawCursor, seq);
   }
 

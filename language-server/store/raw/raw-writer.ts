@@ -8,7 +8,7 @@
 import type { Database } from 'better-sqlite3';
 import { decodeFrame, emptyDecodeStats } from '../../ingest/decode';
 import { DEFAULT_INGEST_LIMITS } from '../../ingest/limits';
-import { sameException, type ExceptionInfo } from '../../ingest/span';
+import { durationUsOf, sameException, type ExceptionInfo } from '../../ingest/span';
 import { cursorAdvances } from '../cursor';
 import { SpansTable } from '../tables/spans';
 import { RawMetaTable } from './raw-meta';
@@ -48,8 +48,7 @@ export class RawWriter {
 
   private frame(req: Extract<RawRequest, { op: 'frame' }>): void {
     this.begin();
-    const stored = this.meta.get('raw_cursor');
-    if (stored !== null && !cursorAdvances(stored, req.seq)) return;
+    if (!cursorAdvances(this.meta.get('raw_cursor'), req.seq)) return;
     const { spans } = decodeFrame({ kind: 'traces', seq: BigInt(req.seq), receivedAtMs: 0, payload: req.payload }, DEFAULT_INGEST_LIMITS, emptyDecodeStats());
     if (spans.length !== req.fnIds.length || spans.length !== req.seriesIds.length) {
       throw new Error(`batch ${req.seq} decoded to ${spans.length} spans here but ${req.fnIds.length} on the main thread`);
@@ -57,8 +56,7 @@ export class RawWriter {
     for (let i = 0; i < spans.length; i++) {
       const span = spans[i]!;
       const fnId = req.fnIds[i]!;
-      const durationUs = Number.isFinite(span.durationNs) && span.durationNs > 0 ? span.durationNs / 1000 : 0;
-      this.bytes += this.spans.insert({ span, fnId: fnId === NO_FUNCTION ? null : fnId, seriesId: req.seriesIds[i]!, durationUs, exceptions: span.exceptions });
+      this.bytes += this.spans.insert({ span, fnId: fnId === NO_FUNCTION ? null : fnId, seriesId: req.seriesIds[i]!, durationUs: durationUsOf(span), exceptions: span.exceptions });
     }
     this.count += spans.length;
   }
